@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+
+/** Setting keys, relative to the `k8sTokens` section. Kept equal to package.json. */
+export const SettingKeys = {
+  kubeconfigPaths: 'kubeconfigPaths',
+  namespaceFilter: 'namespaceFilter',
+  pageSize: 'pageSize',
+  requestTimeoutSeconds: 'requestTimeoutSeconds',
+  mintDefaultDuration: 'mint.defaultDuration',
+  hoverEnabled: 'hover.enabled',
+  hoverLanguages: 'hover.languages',
+  hoverMaxLineLength: 'hover.maxLineLength',
+  diagnosticsEnabled: 'diagnostics.enabled',
+  expiryNotifyBeforeMinutes: 'expiry.notifyBeforeMinutes',
+  statusBarEnabled: 'statusBar.enabled',
+} as const;
+
+export const SECTION = 'k8sTokens';
+
+/** Typed read access to the extension's settings. Reads fresh values on every access. */
+export class Config {
+  private get cfg(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(SECTION);
+  }
+  private read<T>(key: string, fallback: T): T {
+    // `get` with a default never returns undefined, but a user can write a value of the wrong type.
+    const v = this.cfg.get<T>(key, fallback);
+    return typeof v === typeof fallback || (Array.isArray(fallback) && Array.isArray(v)) ? v : fallback;
+  }
+  get kubeconfigPaths(): string[] {
+    return this.read<string[]>(SettingKeys.kubeconfigPaths, []).filter((p) => typeof p === 'string' && p.length > 0);
+  }
+  get namespaceFilter(): string[] {
+    return this.read<string[]>(SettingKeys.namespaceFilter, []).filter((p) => typeof p === 'string' && p.length > 0);
+  }
+  get pageSize(): number {
+    return Math.max(10, this.read(SettingKeys.pageSize, 200));
+  }
+  get requestTimeoutMs(): number {
+    return Math.max(1, this.read(SettingKeys.requestTimeoutSeconds, 20)) * 1000;
+  }
+  get mintDefaultDuration(): string {
+    return this.read(SettingKeys.mintDefaultDuration, '1h');
+  }
+  get hoverEnabled(): boolean {
+    return this.read(SettingKeys.hoverEnabled, true);
+  }
+  get hoverLanguages(): string[] {
+    return this.read<string[]>(SettingKeys.hoverLanguages, ['*']);
+  }
+  get hoverMaxLineLength(): number {
+    return this.read(SettingKeys.hoverMaxLineLength, 20000);
+  }
+  get diagnosticsEnabled(): boolean {
+    return this.read(SettingKeys.diagnosticsEnabled, true);
+  }
+  get expiryNotifyBeforeMinutes(): number {
+    return this.read(SettingKeys.expiryNotifyBeforeMinutes, 10);
+  }
+  get statusBarEnabled(): boolean {
+    return this.read(SettingKeys.statusBarEnabled, true);
+  }
+  async update(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
+    await this.cfg.update(key, value, target);
+  }
+  /** True when the change event touches `k8sTokens.<key>`. */
+  static affects(e: vscode.ConfigurationChangeEvent, key: string): boolean {
+    return e.affectsConfiguration(`${SECTION}.${key}`);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Composition root: creates the shared services and asks each feature to register itself.
+ * Feature code lives in its own folder; nothing here talks to a cluster.
+ */
+import * as l10n from '@vscode/l10n';
+import * as vscode from 'vscode';
+import { Config } from './common/config';
+import { ErrorReporter } from './common/errors';
+import { Log } from './common/log';
+import type { Services } from './common/services';
+import { ClusterSession } from './kube/session';
+
+/** What activate() returns: the feature objects, for the extension-host tests and other extensions. */
+export interface ExtensionApi {
+  readonly services: Services;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  // Pure modules translate through @vscode/l10n; point it at the bundle VS Code chose.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
+
+  const log = new Log('Kubernetes SA Tokens');
+  const config = new Config();
+  const session = new ClusterSession(config, log);
+  context.subscriptions.push(log, session);
+  const services: Services = { context, config, log, errors: new ErrorReporter(log), session };
+
+  return { services };
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions.
+}

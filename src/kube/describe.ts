@@ -1,0 +1,58 @@
+/**
+ * Turns a KubeError into a sentence a user can act on. Pure: no `vscode` import; strings go
+ * through @vscode/l10n, which the extension points at VS Code's bundle at activation.
+ */
+import * as l10n from '@vscode/l10n';
+import { KubeError, type MissingPermission } from './errors';
+
+/** `create serviceaccounts/token in namespace "demo"` */
+export function describePermission(p: MissingPermission): string {
+  if (p.path) return l10n.t('{0} on path {1}', p.verb, p.path);
+  const resource = p.subresource ? `${p.resource}/${p.subresource}` : p.resource;
+  const group = p.group ? ` (${l10n.t('API group {0}', p.group)})` : '';
+  return p.namespace !== undefined
+    ? l10n.t('{0} {1}{2} in namespace "{3}"', p.verb, resource, group, p.namespace)
+    : l10n.t('{0} {1}{2} cluster-wide', p.verb, resource, group);
+}
+
+/** A one-paragraph explanation of why a cluster call failed and what to do about it. */
+export function describeKubeError(e: unknown, context?: string): string {
+  if (!KubeError.is(e)) return e instanceof Error ? e.message : String(e);
+  const where = context ? l10n.t('Context "{0}": ', context) : '';
+  switch (e.kind) {
+    case 'forbidden':
+      return e.permission
+        ? where + l10n.t('Permission denied: {0} may not {1}. {2}', e.permission.user, describePermission(e.permission), e.message)
+        : where + l10n.t('Permission denied: {0}', e.message);
+    case 'unauthorized':
+      return where + l10n.t('The cluster rejected your credentials (401 Unauthorized). The token in your kubeconfig may have expired or been revoked, or it was issued by another cluster.');
+    case 'notFound':
+      return where + l10n.t('Not found: {0}', e.message);
+    case 'unsupported':
+      return where + l10n.t('The cluster does not serve this API ({0}). It may be too old or the feature may be disabled.', e.message);
+    case 'invalid':
+      return where + l10n.t('The cluster refused the request as invalid: {0}', e.message);
+    case 'conflict':
+      return where + l10n.t('Conflict: {0}', e.message);
+    case 'rateLimited':
+      return where + l10n.t('The cluster is throttling requests (429). Try again in {0} s.', e.retryAfterSeconds ?? 1);
+    case 'server':
+      return where + l10n.t('The cluster answered with an internal error ({0}): {1}', e.status ?? '5xx', e.message);
+    case 'timeout':
+      return where + l10n.t('The cluster did not answer in time: {0} Check the network, or raise k8sTokens.requestTimeoutSeconds.', e.message);
+    case 'unreachable':
+      return where + l10n.t('Cannot reach the cluster: {0}', e.message);
+    case 'connectionReset':
+      return where + l10n.t('The connection to the cluster was reset: {0}', e.message);
+    case 'tls':
+      return where + l10n.t('The cluster certificate is not trusted: {0} Check certificate-authority-data in your kubeconfig.', e.message);
+    case 'kubeconfig':
+      return where + l10n.t('Kubeconfig problem: {0}', e.message);
+    case 'cancelled':
+      return l10n.t('Cancelled.');
+    case 'badRequest':
+      return where + l10n.t('The cluster refused the request: {0}', e.message);
+    default:
+      return where + e.message;
+  }
+}
