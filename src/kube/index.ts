@@ -52,3 +52,4 @@ export class KubeConnections {
     this.clients.clear();
   }
 }
+export * from './reviews';

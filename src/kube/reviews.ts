@@ -1,0 +1,138 @@
+/**
+ * Authentication and authorization reviews: TokenReview, SelfSubjectReview, SubjectAccessReview,
+ * SelfSubjectAccessReview and SelfSubjectRulesReview, with typed results.
+ */
+import type { ContextClient } from './http';
+
+export interface UserInfo {
+  username?: string;
+  uid?: string;
+  groups?: string[];
+  extra?: Record<string, string[]>;
+}
+
+export interface TokenReviewResult {
+  authenticated: boolean;
+  user: UserInfo;
+  audiences: string[];
+  /** The server's reason, e.g. `[invalid bearer token, service account token has expired]`. */
+  error?: string;
+}
+
+/** POST tokenreviews. Needs `create tokenreviews.authentication.k8s.io` (e.g. system:auth-delegator). */
+export async function tokenReview(client: ContextClient, token: string, audiences: string[] = [], signal?: AbortSignal): Promise<TokenReviewResult> {
+  const res = await client.request<{ status?: { authenticated?: boolean; user?: UserInfo; audiences?: string[]; error?: string } }>({
+    method: 'POST',
+    path: '/apis/authentication.k8s.io/v1/tokenreviews',
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, audiences } },
+    signal,
+  });
+  const s = res.body.status ?? {};
+  return { authenticated: s.authenticated === true, user: s.user ?? {}, audiences: s.audiences ?? [], error: s.error };
+}
+
+/** Who the client is (`kubectl auth whoami`). */
+export async function selfSubjectReview(client: ContextClient, signal?: AbortSignal): Promise<UserInfo> {
+  const res = await client.request<{ status?: { userInfo?: UserInfo } }>({
+    method: 'POST',
+    path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    signal,
+  });
+  return res.body.status?.userInfo ?? {};
+}
+
+export interface ResourceAttributes {
+  verb: string;
+  resource: string;
+  group?: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface AccessResult {
+  allowed: boolean;
+  denied?: boolean;
+  /** On allow, the RBAC reason names the binding, e.g. `RBAC: allowed by RoleBinding "x/ns" of Role "y" to ServiceAccount "sa/ns"`. */
+  reason?: string;
+  evaluationError?: string;
+}
+
+/** The groups kube-apiserver gives every ServiceAccount; a SubjectAccessReview must send them itself. */
+export function serviceAccountGroups(namespace: string): string[] {
+  return ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'];
+}
+
+export function serviceAccountUser(namespace: string, name: string): string {
+  return `system:serviceaccount:${namespace}:${name}`;
+}
+
+/** SubjectAccessReview for a ServiceAccount. Needs `create subjectaccessreviews`. */
+export async function serviceAccountAccessReview(
+  client: ContextClient,
+  sa: { namespace: string; name: string; uid?: string },
+  attrs: ResourceAttributes,
+  signal?: AbortSignal,
+): Promise<AccessResult> {
+  const res = await client.request<{ status?: AccessResult }>({
+    method: 'POST',
+    path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: { user: serviceAccountUser(sa.namespace, sa.name), groups: serviceAccountGroups(sa.namespace), uid: sa.uid, resourceAttributes: { ...attrs, group: attrs.group ?? '' } },
+    },
+    signal,
+  });
+  return { allowed: res.body.status?.allowed === true, denied: res.body.status?.denied, reason: res.body.status?.reason, evaluationError: res.body.status?.evaluationError };
+}
+
+/** SelfSubjectAccessReview: may the client do this? */
+export async function selfAccessReview(client: ContextClient, attrs: ResourceAttributes, signal?: AbortSignal): Promise<AccessResult> {
+  const res = await client.request<{ status?: AccessResult }>({
+    method: 'POST',
+    path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...attrs, group: attrs.group ?? '' } } },
+    signal,
+  });
+  return { allowed: res.body.status?.allowed === true, denied: res.body.status?.denied, reason: res.body.status?.reason, evaluationError: res.body.status?.evaluationError };
+}
+
+export interface ResourceRule {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+}
+export interface NonResourceRule {
+  verbs: string[];
+  nonResourceURLs?: string[];
+}
+export interface RulesResult {
+  resourceRules: ResourceRule[];
+  nonResourceRules: NonResourceRule[];
+  incomplete: boolean;
+  evaluationError?: string;
+}
+
+/**
+ * SelfSubjectRulesReview in `namespace`, optionally as a ServiceAccount through impersonation
+ * (needs `impersonate serviceaccounts`), as `kubectl auth can-i --list --as=…` does.
+ */
+export async function rulesReview(
+  client: ContextClient,
+  namespace: string,
+  as?: { namespace: string; name: string },
+  signal?: AbortSignal,
+): Promise<RulesResult> {
+  const res = await client.request<{ status?: Partial<RulesResult> }>({
+    method: 'POST',
+    path: '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
+    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace } },
+    impersonate: as ? { user: serviceAccountUser(as.namespace, as.name) } : undefined,
+    signal,
+  });
+  const s = res.body.status ?? {};
+  return { resourceRules: s.resourceRules ?? [], nonResourceRules: s.nonResourceRules ?? [], incomplete: s.incomplete === true, evaluationError: s.evaluationError };
+}

@@ -1,0 +1,102 @@
+/**
+ * Public contract of the test API server. Tests and the demo import only from here and index.ts.
+ */
+
+export interface TestClusterOptions {
+  /** `--service-account-issuer` values; the first signs. Default ['https://kubernetes.default.svc.cluster.local']. */
+  issuers?: string[];
+  /** `--api-audiences`; default: all issuers. */
+  apiAudiences?: string[];
+  /** `--service-account-max-token-expiration` in seconds; 0 (default) means no cap. */
+  maxTokenExpirationSeconds?: number;
+  /** `--service-account-extend-token-expiration`; default true. */
+  extendTokenExpiration?: boolean;
+  /** Signing key type; default RS256. */
+  keyType?: 'RS256' | 'ES256';
+  /** Seed data: 'demo' (default) is a small realistic cluster, 'empty' has only system objects. */
+  seed?: 'demo' | 'empty';
+  /** Adds `namespaces` namespaces with `serviceAccountsPerNamespace` SAs each (e.g. 2000 x 10). */
+  bulk?: { namespaces: number; serviceAccountsPerNamespace: number };
+  /** Port on 127.0.0.1; default 0 (any free port). */
+  port?: number;
+  /** Delay before the token controller fills a legacy token Secret; default 300 ms. */
+  legacyTokenControllerDelayMs?: number;
+  /** Clock for token times, in ms since the epoch; default Date.now. Lets tests expire tokens. */
+  now?: () => number;
+}
+
+/** Fault injection, applied to every request until cleared (except the ones `match` excludes). */
+export interface Fault {
+  kind: 'latency' | 'status429' | 'status500' | 'reset' | 'tokenRequest404';
+  /** Only requests whose path contains this string are affected; default all. */
+  pathIncludes?: string;
+  /** latency: delay in ms. */
+  delayMs?: number;
+  /** status429: Retry-After seconds (default 1). */
+  retryAfterSeconds?: number;
+  /** Affect only the first N matching requests, then pass through; default unlimited. */
+  times?: number;
+}
+
+export interface KubeconfigOptions {
+  /** Context (and cluster/user) name; default 'test-admin'. */
+  contextName?: string;
+  /** Credentials: the cluster admin (default), or a bearer token (e.g. a minted SA token or userToken()). */
+  token?: string;
+  /** Default namespace of the context. */
+  namespace?: string;
+  /** Write a CA that did NOT sign the server certificate (TLS failure tests). */
+  wrongCa?: boolean;
+  /** Point the context at this server URL instead (e.g. an unreachable port). */
+  server?: string;
+}
+
+/** A Kubernetes object as stored (JSON). */
+export interface KObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid: string;
+    resourceVersion: string;
+    creationTimestamp: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    deletionTimestamp?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+
+export interface TestCluster {
+  /** https://127.0.0.1:PORT */
+  readonly url: string;
+  /** PEM of the CA that signed the serving certificate. */
+  readonly caPem: string;
+  /** Bearer token of the admin user (system:masters). */
+  readonly adminToken: string;
+  /** The first issuer (the `iss` of minted tokens). */
+  readonly issuer: string;
+  /** A kubeconfig YAML text for this cluster. */
+  kubeconfig(opts?: KubeconfigOptions): string;
+  /** Writes kubeconfig(opts) to `file` (mode 0600) and returns the path. */
+  writeKubeconfig(file: string, opts?: KubeconfigOptions): string;
+  /** A static bearer token for a plain user with the given groups (plus system:authenticated). RBAC applies. */
+  userToken(user: string, groups?: string[]): string;
+  /** Direct access to stored objects, bypassing HTTP, RBAC and admission. */
+  readonly store: {
+    create(obj: Omit<KObject, 'metadata'> & { metadata: Partial<KObject['metadata']> & { name: string } }): KObject;
+    get(apiVersion: string, kind: string, name: string, namespace?: string): KObject | undefined;
+    list(apiVersion: string, kind: string, namespace?: string): KObject[];
+    /** Deletes immediately (no grace period) and returns whether it existed. */
+    delete(apiVersion: string, kind: string, name: string, namespace?: string): boolean;
+  };
+  /** Sets (or clears, with undefined) the injected fault. */
+  setFault(fault: Fault | undefined): void;
+  /** Changes token options at run time, as if the API server was restarted with other flags. */
+  configure(opts: Pick<TestClusterOptions, 'maxTokenExpirationSeconds' | 'extendTokenExpiration' | 'apiAudiences'>): void;
+  /** Number of HTTP requests served, by `METHOD path` (without query); for tests of caching and retries. */
+  requestCounts(): Map<string, number>;
+  close(): Promise<void>;
+}
