@@ -1,0 +1,146 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { KubeError, errorFromNetwork, errorFromResponse, parseForbiddenMessage } from '../../src/kube/errors';
+import { describeKubeError } from '../../src/kube/describe';
+import { parseWarnings } from '../../src/kube/http';
+import { defaultKubeconfigFiles, loadKubeconfigs } from '../../src/kube/kubeconfig';
+import { redactTokens } from '../../src/common/redact';
+
+describe('kube errors', () => {
+  it('parses a namespaced Forbidden message into the missing permission', () => {
+    const msg = 'serviceaccounts "foo" is forbidden: User "bob" cannot create resource "serviceaccounts/token" in API group "" in the namespace "default"';
+    assert.deepEqual(parseForbiddenMessage(msg), { user: 'bob', verb: 'create', resource: 'serviceaccounts', subresource: 'token', group: '', namespace: 'default' });
+  });
+
+  it('parses cluster-scope and non-resource Forbidden messages', () => {
+    assert.deepEqual(parseForbiddenMessage('tokenreviews.authentication.k8s.io is forbidden: User "system:serviceaccount:a:b" cannot create resource "tokenreviews" in API group "authentication.k8s.io" at the cluster scope'), {
+      user: 'system:serviceaccount:a:b', verb: 'create', resource: 'tokenreviews', group: 'authentication.k8s.io',
+    });
+    assert.deepEqual(parseForbiddenMessage('forbidden: User "system:anonymous" cannot get path "/openid/v1/jwks"'), {
+      user: 'system:anonymous', verb: 'get', resource: '', group: '', path: '/openid/v1/jwks',
+    });
+    assert.equal(parseForbiddenMessage('something else'), undefined);
+  });
+
+  it('classifies Status responses and keeps the server message', () => {
+    const notFound = errorFromResponse(404, JSON.stringify({ kind: 'Status', message: 'serviceaccounts "x" not found', reason: 'NotFound', code: 404 }));
+    assert.equal(notFound.kind, 'notFound');
+    assert.equal(notFound.message, 'serviceaccounts "x" not found');
+    assert.equal(errorFromResponse(404, '404 page not found').kind, 'unsupported');
+    const invalid = errorFromResponse(422, JSON.stringify({ message: 'TokenRequest.authentication.k8s.io "" is invalid: x', reason: 'Invalid' }));
+    assert.equal(invalid.kind, 'invalid');
+    const throttled = errorFromResponse(429, '{"message":"slow down"}', '3');
+    assert.equal(throttled.kind, 'rateLimited');
+    assert.equal(throttled.retryAfterSeconds, 3);
+    assert.equal(errorFromResponse(503, 'oops').kind, 'server');
+    const forbidden = errorFromResponse(403, JSON.stringify({ message: 'x is forbidden: User "u" cannot list resource "pods" in API group "" in the namespace "n"' }));
+    assert.equal(forbidden.permission?.resource, 'pods');
+  });
+
+  it('classifies network failures', () => {
+    assert.equal(errorFromNetwork(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'https://x').kind, 'unreachable');
+    assert.equal(errorFromNetwork(Object.assign(new Error('self-signed'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), 'https://x').kind, 'tls');
+    assert.equal(errorFromNetwork(new Error('socket hang up'), 'https://x').kind, 'connectionReset');
+    assert.equal(errorFromNetwork(Object.assign(new Error('aborted'), { name: 'AbortError' }), 'https://x').kind, 'cancelled');
+  });
+
+  it('recognises KubeErrors structurally, across bundle copies', () => {
+    const e = new KubeError({ kind: 'forbidden', message: 'no' });
+    const copied = { ...e, brand: e.brand, kind: e.kind };
+    assert.ok(KubeError.is(copied, 'forbidden'));
+    assert.ok(!KubeError.is(copied, 'notFound'));
+    assert.ok(!KubeError.is(new Error('plain')));
+  });
+
+  it('describes a 403 with the missing permission', () => {
+    const e = errorFromResponse(403, JSON.stringify({ message: 'serviceaccounts "sa" is forbidden: User "jane" cannot create resource "serviceaccounts/token" in API group "" in the namespace "demo"' }));
+    const text = describeKubeError(e, 'ctx');
+    assert.match(text, /jane may not create serviceaccounts\/token in namespace "demo"/);
+    assert.match(text, /^Context "ctx": /);
+  });
+});
+
+describe('Warning headers', () => {
+  it('extracts the clamp notice', () => {
+    assert.deepEqual(parseWarnings('299 - "requested expiration of 7200 seconds shortened to 3600 seconds"'), ['requested expiration of 7200 seconds shortened to 3600 seconds']);
+    assert.deepEqual(parseWarnings(['299 - "a \\"b\\""', '299 - "c", 299 - "d"']), ['a "b"', 'c', 'd']);
+    assert.deepEqual(parseWarnings(undefined), []);
+  });
+});
+
+describe('redactTokens', () => {
+  it('removes JWTs and bearer credentials from text', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    assert.equal(redactTokens(`token=${jwt} end`), 'token=<redacted token> end');
+    assert.equal(redactTokens('Authorization: Bearer abcdefghijkl'), 'Authorization: Bearer <redacted>');
+    assert.equal(redactTokens('nothing here'), 'nothing here');
+  });
+});
+
+describe('kubeconfig merge', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const file = (name: string, text: string): string => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, text);
+    return p;
+  };
+  const kc = (ctx: string, cluster: string, server: string, current?: string): string => `apiVersion: v1
+kind: Config
+${current ? `current-context: ${current}\n` : ''}clusters:
+- name: ${cluster}
+  cluster: {server: "${server}"}
+users:
+- name: u-${ctx}
+  user: {token: abc}
+contexts:
+- name: ${ctx}
+  context: {cluster: ${cluster}, user: u-${ctx}, namespace: ns-${ctx}}
+`;
+
+  it('merges files like kubectl: first definition and first current-context win', () => {
+    const a = file('a', kc('one', 'c1', 'https://a.example', 'one'));
+    const b = file('b', kc('one', 'c1', 'https://b.example', 'two') + '');
+    const c = file('c', kc('two', 'c2', 'https://c.example'));
+    const loaded = loadKubeconfigs([a, b, c]);
+    assert.deepEqual(loaded.contexts.map((x) => [x.name, x.server, x.isCurrent]), [
+      ['one', 'https://a.example', true],
+      ['two', 'https://c.example', false],
+    ]);
+    assert.equal(loaded.currentContext, 'one');
+    assert.equal(loaded.configFor('two')?.getCurrentCluster()?.server, 'https://c.example');
+    assert.equal(loaded.configFor('missing'), undefined);
+  });
+
+  it('reports a broken file and still loads the others', () => {
+    const bad = file('bad', 'clusters: [ {name: x\n  : : :');
+    const good = file('good', kc('ok', 'c', 'https://ok.example'));
+    const loaded = loadKubeconfigs([bad, good, path.join(dir, 'does-not-exist')]);
+    assert.deepEqual(loaded.contexts.map((c) => c.name), ['ok']);
+    assert.equal(loaded.problems.length, 1);
+    assert.equal(loaded.problems[0].file, bad);
+  });
+
+  it('reports a context whose cluster is defined nowhere', () => {
+    const f = file('dangling', `apiVersion: v1
+kind: Config
+clusters: []
+users: [{name: u, user: {token: t}}]
+contexts: [{name: lost, context: {cluster: gone, user: u}}]
+`);
+    const loaded = loadKubeconfigs([f]);
+    assert.match(loaded.problems[0].message, /cluster "gone"/);
+    assert.equal(loaded.configFor('lost'), undefined);
+  });
+
+  it('reads KUBECONFIG as a path list, then extra files, without duplicates', () => {
+    const files = defaultKubeconfigFiles({ KUBECONFIG: ['/a', '/b', '/a'].join(path.delimiter) }, ['/c', '/b']);
+    assert.deepEqual(files, ['/a', '/b', '/c']);
+  });
+});
