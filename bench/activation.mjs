@@ -1,0 +1,64 @@
+// Activation cost: require() + activate() of the shipped bundle (cluster layer loaded lazily)
+// versus an eager bundle that loads @kubernetes/client-node at start. Each sample runs in a fresh
+// Node process, so module caches never carry over. Prints medians and their ratio.
+import { execFileSync } from 'node:child_process';
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const shim = path.join(root, 'bench', 'vscodeShim.cjs');
+const outDir = path.join(root, '.vscode-test', 'bench');
+fs.mkdirSync(outDir, { recursive: true });
+
+// The eager variant: the same extension with the cluster layer imported statically.
+const eagerEntry = path.join(outDir, 'eager-entry.ts');
+fs.writeFileSync(eagerEntry, `import '${path.join(root, 'src/kube/index').replace(/\\/g, '/')}';\nexport * from '${path.join(root, 'src/extension').replace(/\\/g, '/')}';\n`);
+await esbuild.build({
+  entryPoints: [eagerEntry], outfile: path.join(outDir, 'eager.js'), bundle: true, minify: true, platform: 'node', format: 'cjs',
+  target: 'node20', external: ['vscode'], define: { KUBE_MODULE_PATH: JSON.stringify('./kube.js') }, logLevel: 'error',
+});
+
+const shipped = path.join(root, 'dist', 'extension.js');
+if (!fs.existsSync(shipped)) throw new Error('dist/extension.js missing: run `node esbuild.mjs --production` first');
+
+const probe = `
+const Module = require('module');
+const origResolve = Module._resolveFilename;
+Module._resolveFilename = function (req, ...rest) { return req === 'vscode' ? ${JSON.stringify(shim)} : origResolve.call(this, req, ...rest); };
+require(${JSON.stringify(shim)});
+const target = process.argv[1];
+const ctx = { subscriptions: [], globalState: { get: (k, d) => d, update: async () => {}, keys: () => [] }, workspaceState: { get: (k, d) => d, update: async () => {}, keys: () => [] },
+  secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) },
+  extensionUri: { fsPath: ${JSON.stringify(root)}, path: ${JSON.stringify(root)} }, extensionPath: ${JSON.stringify(root)}, extension: { packageJSON: {} } };
+const t0 = process.hrtime.bigint();
+const m = require(target);
+const t1 = process.hrtime.bigint();
+m.activate(ctx);
+const t2 = process.hrtime.bigint();
+const kubeLoaded = Object.keys(require.cache).some((p) => p.endsWith('kube.js') || p.includes('client-node'));
+process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, activateMs: Number(t2 - t1) / 1e6, kubeLoaded }));
+`;
+
+function sample(file) {
+  return JSON.parse(execFileSync(process.execPath, ['-e', probe, file], { encoding: 'utf8' }));
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const runs = Number(process.env.BENCH_RUNS ?? 15);
+const results = { shipped: [], eager: [] };
+let shippedLoadsKube = false;
+for (let i = 0; i < runs; i++) {
+  const s = sample(shipped);
+  shippedLoadsKube ||= s.kubeLoaded;
+  results.shipped.push(s.requireMs + s.activateMs);
+  const e = sample(path.join(outDir, 'eager.js'));
+  results.eager.push(e.requireMs + e.activateMs);
+}
+const ms = median(results.shipped);
+const me = median(results.eager);
+const sizeKb = (f) => (fs.statSync(f).size / 1024).toFixed(0);
+export const activation = {
+  shippedMs: ms, eagerMs: me, ratio: ms / me, shippedLoadsKube,
+  shippedKb: sizeKb(shipped), eagerKb: sizeKb(path.join(outDir, 'eager.js')), runs,
+};
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(activation, null, 2));
