@@ -9,10 +9,16 @@ import { ErrorReporter } from './common/errors';
 import { Log } from './common/log';
 import type { Services } from './common/services';
 import { ClusterSession } from './kube/session';
+import { registerTokens, type TokensApi } from './tokens/registerTokens';
+import type { TokenStore } from './tokens/tokenStore';
+import { registerTree, type ServiceAccountTree } from './tree/registerTree';
 
 /** What activate() returns: the feature objects, for the extension-host tests and other extensions. */
 export interface ExtensionApi {
   readonly services: Services;
+  readonly tree: ServiceAccountTree;
+  readonly tokens: TokensApi;
+  readonly tokenStore: TokenStore;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -25,7 +31,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(log, session);
   const services: Services = { context, config, log, errors: new ErrorReporter(log), session };
 
-  return { services };
+  const tree = registerTree(services);
+  const tokens = registerTokens(services, tree);
+
+  return { services, tree, tokens, tokenStore: tokens.store };
 }
 
 export function deactivate(): void {

@@ -53,3 +53,7 @@ export class KubeConnections {
   }
 }
 export * from './reviews';
+export * from './serviceAccounts';
+export * from './bindings';
+export * from './tokenRequest';
+export * from './secrets';

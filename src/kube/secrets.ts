@@ -1,0 +1,175 @@
+/**
+ * Secrets the token features create and read: the dedicated Secret a revocable token is bound to,
+ * legacy long-lived token Secrets, and the cluster CA from the kube-root-ca.crt ConfigMap.
+ */
+import * as crypto from 'node:crypto';
+import { KubeError } from './errors';
+import type { ContextClient } from './http';
+import { SA_NAME_ANNOTATION, SA_TOKEN_SECRET_TYPE, toTokenSecret, type TokenSecretInfo } from './serviceAccounts';
+
+export const REVOCABLE_LABEL = 'k8s-tokens/revocable-for';
+
+// The alphabet kube uses for generateName suffixes: no vowels, no look-alike digits.
+const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function randomSuffix(length = 5): string {
+  let s = '';
+  for (const b of crypto.randomBytes(length)) s += SUFFIX_ALPHABET[b % SUFFIX_ALPHABET.length];
+  return s;
+}
+
+/** `<base>-<infix>-<suffix>`, shortened so it stays a valid 253-character object name. */
+export function derivedName(base: string, infix: string, suffix: string): string {
+  const tail = `-${infix}-${suffix}`;
+  return base.slice(0, 253 - tail.length).replace(/[^a-z0-9]+$/, '') + tail;
+}
+
+/** A label value (≤ 63 characters, alphanumeric at both ends) that stands for `text`. */
+export function labelValue(text: string): string {
+  return text.slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+}
+
+const ns = (namespace: string): string => `/api/v1/namespaces/${encodeURIComponent(namespace)}`;
+
+export interface CreatedObject {
+  name: string;
+  uid: string;
+}
+
+/** The Opaque Secret a revocable token is bound to: deleting it invalidates the token. */
+export async function createRevocableSecret(client: ContextClient, namespace: string, serviceAccount: string, signal?: AbortSignal): Promise<CreatedObject> {
+  const res = await client.request<{ metadata?: { name?: string; uid?: string } }>({
+    method: 'POST',
+    path: `${ns(namespace)}/secrets`,
+    body: {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
+      metadata: {
+        name: derivedName(serviceAccount, 'revocable', randomSuffix()),
+        namespace,
+        labels: { [REVOCABLE_LABEL]: labelValue(serviceAccount) },
+        annotations: { [REVOCABLE_LABEL]: serviceAccount },
+      },
+    },
+    signal,
+  });
+  return { name: res.body.metadata?.name ?? '', uid: res.body.metadata?.uid ?? '' };
+}
+
+/** Deletes a Secret. Returns false when it was already gone. */
+export async function deleteSecret(client: ContextClient, namespace: string, name: string, signal?: AbortSignal): Promise<boolean> {
+  return deleteObject(client, `${ns(namespace)}/secrets/${encodeURIComponent(name)}`, signal);
+}
+
+/** Deletes a Pod, Secret or Node by kind. Returns false when it was already gone. */
+export async function deleteBoundObject(client: ContextClient, kind: 'Pod' | 'Secret' | 'Node', name: string, namespace: string, signal?: AbortSignal): Promise<boolean> {
+  const path = kind === 'Node' ? `/api/v1/nodes/${encodeURIComponent(name)}` : `${ns(namespace)}/${kind === 'Pod' ? 'pods' : 'secrets'}/${encodeURIComponent(name)}`;
+  return deleteObject(client, path, signal);
+}
+
+async function deleteObject(client: ContextClient, path: string, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await client.request({ method: 'DELETE', path, signal });
+    return true;
+  } catch (e) {
+    if (KubeError.is(e, 'notFound')) return false;
+    throw e;
+  }
+}
+
+/** Whether a Secret exists, and its uid. */
+export async function secretUid(client: ContextClient, namespace: string, name: string, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    const s = await client.get<{ metadata?: { uid?: string } }>(`${ns(namespace)}/secrets/${encodeURIComponent(name)}`, undefined, signal);
+    return s.metadata?.uid;
+  } catch (e) {
+    if (KubeError.is(e, 'notFound')) return undefined;
+    throw e;
+  }
+}
+
+/** The decoded `data.token` of a Secret, or undefined when the controller has not filled it yet. */
+export async function getSecretToken(client: ContextClient, namespace: string, name: string, signal?: AbortSignal): Promise<string | undefined> {
+  const s = await client.get<{ data?: Record<string, string> }>(`${ns(namespace)}/secrets/${encodeURIComponent(name)}`, undefined, signal);
+  const b64 = s.data?.token;
+  return b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined;
+}
+
+/**
+ * Creates a legacy (non-expiring) token Secret for the ServiceAccount. The token controller fills
+ * `data.token` asynchronously; see waitForSecretToken.
+ */
+export async function createLegacyTokenSecret(client: ContextClient, namespace: string, serviceAccount: string, signal?: AbortSignal): Promise<CreatedObject> {
+  const res = await client.request<{ metadata?: { name?: string; uid?: string } }>({
+    method: 'POST',
+    path: `${ns(namespace)}/secrets`,
+    body: {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: SA_TOKEN_SECRET_TYPE,
+      metadata: { name: derivedName(serviceAccount, 'token', randomSuffix()), namespace, annotations: { [SA_NAME_ANNOTATION]: serviceAccount } },
+    },
+    signal,
+  });
+  return { name: res.body.metadata?.name ?? '', uid: res.body.metadata?.uid ?? '' };
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  pollMs?: number;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cancelled = (): KubeError => new KubeError({ kind: 'cancelled', message: 'The request was cancelled.' });
+    if (signal?.aborted) return reject(cancelled());
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(cancelled());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Polls until the token controller has written the token. Fails with 'notFound' when the
+ * controller deleted the Secret (it does so when the ServiceAccount is missing), and with
+ * 'timeout' when no controller filled it in time.
+ */
+export async function waitForSecretToken(client: ContextClient, namespace: string, name: string, opts: WaitOptions = {}): Promise<{ token: string; secret: TokenSecretInfo }> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  for (;;) {
+    const s = await client.get<{ metadata?: object; type?: string; data?: Record<string, string> }>(
+      `${ns(namespace)}/secrets/${encodeURIComponent(name)}`,
+      undefined,
+      opts.signal,
+    );
+    const b64 = s.data?.token;
+    const info = toTokenSecret(s);
+    if (b64 && info) return { token: Buffer.from(b64, 'base64').toString('utf8'), secret: info };
+    if (Date.now() >= deadline) {
+      throw new KubeError({
+        kind: 'timeout',
+        message: `The token controller did not fill secret ${namespace}/${name} within ${Math.round((opts.timeoutMs ?? 30_000) / 1000)} s. Is kube-controller-manager running?`,
+      });
+    }
+    await sleep(opts.pollMs ?? 250, opts.signal);
+  }
+}
+
+/** The cluster CA that every namespace gets in the kube-root-ca.crt ConfigMap (PEM). */
+export async function readRootCa(client: ContextClient, namespace: string, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    const cm = await client.get<{ data?: Record<string, string> }>(`${ns(namespace)}/configmaps/kube-root-ca.crt`, undefined, signal);
+    return cm.data?.['ca.crt'];
+  } catch (e) {
+    if (KubeError.is(e, 'notFound')) return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Token lifetimes as people type them ("90m", "2h30m", "3600s", "1d") and the limits the API
+ * server applies to `expirationSeconds` (pkg/apis/authentication/validation). Pure.
+ */
+import * as l10n from '@vscode/l10n';
+
+/** The API server refuses shorter requests: `may not specify a duration less than 10 minutes`. */
+export const MIN_EXPIRATION_SECONDS = 600;
+/** The API server refuses longer requests: `may not specify a duration larger than 2^32 seconds`. */
+export const MAX_EXPIRATION_SECONDS = 2 ** 32;
+/** Server default when expirationSeconds is omitted. */
+export const DEFAULT_EXPIRATION_SECONDS = 3600;
+/** The kubelet's lifetime for pod tokens; a Pod-bound request of exactly this may be extended. */
+export const WARN_ONLY_BOUND_SECONDS = 3607;
+/** The extended lifetime of such tokens: 365 days. */
+export const EXTENDED_SECONDS = 365 * 24 * 3600;
+
+export const DURATION_PRESETS = ['10m', '1h', '8h', '24h', '7d'] as const;
+
+const UNIT_SECONDS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
+const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+
+export type DurationResult = { ok: true; seconds: number } | { ok: false; message: string };
+
+/**
+ * Parses a duration such as `90m`, `2h30m`, `3600s`, `1d` or a bare number of seconds, and checks
+ * it against the API server's limits, so a request that would be refused is never sent.
+ */
+export function parseDuration(text: string): DurationResult {
+  const t = text.trim().toLowerCase().replace(/\s+/g, '');
+  if (t.length === 0) return { ok: false, message: l10n.t('Enter a duration such as 1h, 90m, 2h30m, 3600s or 1d.') };
+  let seconds: number;
+  if (/^\d+$/.test(t)) {
+    seconds = Number(t);
+  } else {
+    const m = DURATION.exec(t);
+    if (!m || m.slice(1).every((g) => g === undefined)) {
+      return { ok: false, message: l10n.t('"{0}" is not a duration. Use a number with a unit: 1h, 90m, 2h30m, 3600s or 1d.', text.trim()) };
+    }
+    const [, d, h, min, s] = m;
+    seconds = Number(d ?? 0) * UNIT_SECONDS.d + Number(h ?? 0) * UNIT_SECONDS.h + Number(min ?? 0) * UNIT_SECONDS.m + Number(s ?? 0);
+  }
+  const problem = checkExpirationSeconds(seconds);
+  return problem ? { ok: false, message: problem } : { ok: true, seconds };
+}
+
+/** The API server's refusal for this lifetime, in its own words, or undefined when it is allowed. */
+export function checkExpirationSeconds(seconds: number): string | undefined {
+  if (!Number.isSafeInteger(seconds) || seconds < MIN_EXPIRATION_SECONDS) {
+    return l10n.t('{0} is too short: the API server refuses it with "may not specify a duration less than 10 minutes".', formatDuration(seconds));
+  }
+  if (seconds > MAX_EXPIRATION_SECONDS) {
+    return l10n.t('{0} is too long: the API server refuses it with "may not specify a duration larger than 2^32 seconds".', formatDuration(seconds));
+  }
+  return undefined;
+}
+
+/** `2h30m`, `7d`, `45s`: the shortest exact form. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return String(seconds);
+  let rest = Math.max(0, Math.round(seconds));
+  if (rest === 0) return '0s';
+  let out = '';
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    const n = Math.floor(rest / UNIT_SECONDS[unit]);
+    if (n > 0) out += `${n}${unit}`;
+    rest -= n * UNIT_SECONDS[unit];
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+/**
+ * Export Kubeconfig: a kubeconfig file that authenticates as the ServiceAccount with a token (a
+ * kept one, one just minted, or a new one). The file is written only where the user says, mode
+ * 0600, and never over an existing file without a modal confirmation.
+ */
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Services } from '../common/services';
+import type { ContextClient } from '../kube/http';
+import { buildKubeconfig, exportedContextName } from './kubeconfigExport';
+import type { MintTarget } from './mintFailure';
+import { mintCommand, keptFrom } from './mintCommands';
+import { isTreeNode, partialTarget } from './targets';
+import type { TokenStore } from './tokenStore';
+
+export type ExportOutcome = { status: 'exported'; path: string; context: string; caSource: 'kubeconfig' | 'caFile' | 'configMap' | 'none' } | { status: 'cancelled' } | { status: 'failed'; message: string };
+
+interface ExportArgs {
+  token?: string;
+  target?: string;
+  overwrite?: boolean;
+}
+
+async function caFor(client: ContextClient, services: Services, namespace: string): Promise<{ pem?: string; source: 'kubeconfig' | 'caFile' | 'configMap' | 'none' }> {
+  const info = client.clusterInfo();
+  if (info.caData) return { pem: Buffer.from(info.caData, 'base64').toString('utf8'), source: 'kubeconfig' };
+  if (info.caFile) return { pem: await fs.readFile(info.caFile, 'utf8'), source: 'caFile' };
+  const fromCluster = await services.session.module().readRootCa(client, namespace);
+  return fromCluster ? { pem: fromCluster, source: 'configMap' } : { source: 'none' };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function exportKubeconfigCommand(services: Services, store: TokenStore, arg: unknown): Promise<ExportOutcome | undefined> {
+  const args = (typeof arg === 'object' && arg !== null && !isTreeNode(arg) ? arg : {}) as ExportArgs;
+  // The token: a kept entry, one passed by the mint result, or a new one minted now.
+  let token: string | undefined;
+  let target: MintTarget | undefined;
+  const kept = keptFrom(store, arg);
+  if (kept) {
+    token = await store.token(kept.id);
+    target = { context: kept.params.context, namespace: kept.params.namespace, serviceAccount: kept.params.serviceAccount };
+  } else if (typeof args.token === 'string') {
+    const t = partialTarget(arg);
+    if (t.context && t.namespace && t.serviceAccount) target = { context: t.context, namespace: t.namespace, serviceAccount: t.serviceAccount };
+    token = args.token;
+  }
+  if (!token || !target) {
+    const minted = await mintCommand(services, store, arg, false);
+    if (!minted || minted.status !== 'minted') return minted?.status === 'cancelled' || !minted ? { status: 'cancelled' } : { status: 'failed', message: 'message' in minted ? minted.message : '' };
+    token = minted.token;
+    target = minted.target;
+  }
+
+  const client = services.session.connections().client(target.context);
+  const entry = services.session.connections().kubeconfigs.contexts.find((c) => c.name === target.context);
+  const ca = await caFor(client, services, target.namespace);
+  const info = client.clusterInfo();
+  const text = buildKubeconfig({
+    clusterName: entry?.cluster ?? target.context,
+    server: client.server,
+    caPem: ca.pem,
+    tlsServerName: info.tlsServerName,
+    insecureSkipTlsVerify: info.skipTLSVerify,
+    sourceContext: target.context,
+    namespace: target.namespace,
+    serviceAccount: target.serviceAccount,
+    token,
+  });
+
+  let file = typeof args.target === 'string' ? args.target : undefined;
+  if (!file) {
+    const uri = await vscode.window.showSaveDialog({
+      title: vscode.l10n.t('Export kubeconfig for {0}/{1}', target.namespace, target.serviceAccount),
+      defaultUri: vscode.Uri.file(path.join(os.homedir(), `${target.serviceAccount}-${target.namespace}.kubeconfig`)),
+      saveLabel: vscode.l10n.t('Export'),
+    });
+    if (!uri) return { status: 'cancelled' };
+    file = uri.fsPath;
+  }
+  if (await exists(file)) {
+    const overwrite = vscode.l10n.t('Overwrite');
+    const ok =
+      args.overwrite === true ||
+      (args.overwrite === undefined &&
+        (await vscode.window.showWarningMessage(vscode.l10n.t('{0} exists. Overwrite it?', file), { modal: true, detail: vscode.l10n.t('Its current content is lost.') }, overwrite)) === overwrite);
+    if (!ok) return { status: 'cancelled' };
+  }
+  await fs.writeFile(file, text, { mode: 0o600 });
+  await fs.chmod(file, 0o600); // writeFile's mode applies only to new files
+  const contextName = exportedContextName({ ...target, sourceContext: target.context });
+  const caNote = ca.source === 'none' ? ' ' + vscode.l10n.t('No CA was found for this cluster: the file trusts the system CAs only.') : '';
+  const open = vscode.l10n.t('Open');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} (context "{1}"). It contains a credential: keep it private.', file, contextName) + caNote, open).then((c) => {
+    if (c === open) return vscode.window.showTextDocument(vscode.Uri.file(file));
+    return undefined;
+  });
+  return { status: 'exported', path: file, context: contextName, caSource: ca.source };
+}

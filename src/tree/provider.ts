@@ -1,0 +1,200 @@
+/**
+ * TreeDataProvider of the ServiceAccounts view. Children load lazily on expand, page by page,
+ * and are cached per parent until a refresh. Failures become error nodes with a Retry action;
+ * nothing is shown as a modal.
+ */
+import * as vscode from 'vscode';
+import type { Log } from '../common/log';
+import { Disposable } from '../common/lifecycle';
+import { KubeError } from '../kube/errors';
+import { describeKubeError } from '../kube/describe';
+import type { ClusterSession } from '../kube/session';
+import type { TreeLoader, Note } from './loaders';
+import { contextOf, isParentNode, nodeId, type ErrorNode, type InfoNode, type LoadMoreNode, type ParentNode, type TreeNode } from './model';
+import { withTreeProgress } from './progress';
+import { renderNode } from './render';
+
+export const VIEW_ID = 'k8sTokens.serviceAccounts';
+
+interface ChildrenState {
+  nodes: TreeNode[];
+  notes: InfoNode[];
+  continueToken?: string;
+  memo?: unknown;
+  more?: LoadMoreNode;
+  /** The first page failed: the only child shown. */
+  error?: ErrorNode;
+  /** A later page failed: shown in place of "Load more". */
+  pageError?: ErrorNode;
+}
+
+export class ServiceAccountTreeProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<TreeNode | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+  private roots: TreeNode[] | undefined;
+  private readonly states = new Map<string, ChildrenState>();
+  private readonly inflight = new Map<string, { promise: Promise<void>; controller: AbortController }>();
+
+  constructor(
+    private readonly session: ClusterSession,
+    private readonly loader: TreeLoader,
+    private readonly log: Log,
+    /** Called with the number of contexts each time the root is read (for the welcome view). */
+    private readonly onRoots: (contextCount: number) => void,
+  ) {
+    super();
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return renderNode(node);
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) return this.rootNodes();
+    if (!isParentNode(node)) return [];
+    const key = nodeId(node);
+    if (!this.states.has(key)) await this.loadFirstPage(node);
+    const st = this.states.get(key);
+    if (!st) return []; // refreshed while loading; VS Code asks again.
+    if (st.error) return [st.error];
+    const tail: TreeNode[] = st.pageError ? [st.pageError] : st.continueToken ? [(st.more ??= { kind: 'loadMore', parent: node })] : [];
+    return [...st.notes, ...st.nodes, ...tail];
+  }
+
+  /** Forgets cached children (all, or of `node` and below) and asks VS Code to re-read them. */
+  refresh(node?: TreeNode): void {
+    const target = node && !isParentNode(node) ? node.parent : node;
+    if (!target) {
+      for (const f of this.inflight.values()) f.controller.abort();
+      this.inflight.clear();
+      this.states.clear();
+      this.roots = undefined;
+      this.changed.fire(undefined);
+      return;
+    }
+    const key = nodeId(target);
+    for (const [k, f] of this.inflight) {
+      if (k === key || k.startsWith(`${key}/`)) {
+        f.controller.abort();
+        this.inflight.delete(k);
+      }
+    }
+    for (const k of [...this.states.keys()]) if (k === key || k.startsWith(`${key}/`)) this.states.delete(k);
+    this.changed.fire(target);
+  }
+
+  /** Names of the namespaces loaded so far, for the filter quick pick. */
+  knownNamespaces(): string[] {
+    const names = new Set<string>();
+    for (const st of this.states.values()) for (const n of st.nodes) if (n.kind === 'namespace') names.add(n.name);
+    return [...names];
+  }
+
+  /** Retry of an error node: reload the parent, or the failed next page. */
+  async retry(node: TreeNode): Promise<void> {
+    if (node.kind === 'kubeconfigProblem') return this.session.reload(); // session.onDidChange refreshes the tree
+    if (node.kind === 'error' && node.retry === 'nextPage' && node.parent) return this.loadMore(node.parent);
+    this.refresh(node.parent);
+  }
+
+  /** Fetches the next page of `parent`'s children (the "Load more…" node). */
+  async loadMore(parent: ParentNode): Promise<void> {
+    const key = nodeId(parent);
+    const st = this.states.get(key);
+    if (!st?.continueToken && !st?.pageError) return;
+    const running = this.inflight.get(key);
+    if (running) return running.promise;
+    const controller = new AbortController();
+    const promise = (async () => {
+      try {
+        const r = await withTreeProgress(VIEW_ID, this.progressTitle(parent), controller, (signal) => this.loader.load(parent, st.continueToken, st.memo, signal));
+        if (this.inflight.get(key)?.controller !== controller) return;
+        st.nodes = [...st.nodes, ...r.nodes];
+        st.notes = this.notes(parent, r.notes);
+        st.continueToken = r.continueToken;
+        st.memo = r.memo;
+        st.pageError = undefined;
+      } catch (e) {
+        if (this.inflight.get(key)?.controller !== controller) return;
+        st.pageError = this.errorNode(e, parent, 'nextPage', 0);
+      } finally {
+        if (this.inflight.get(key)?.controller === controller) this.inflight.delete(key);
+      }
+      this.changed.fire(parent);
+    })();
+    this.inflight.set(key, { promise, controller });
+    return promise;
+  }
+
+  private rootNodes(): TreeNode[] {
+    if (!this.roots) {
+      try {
+        const loaded = this.session.connections().kubeconfigs;
+        this.roots = [
+          ...loaded.contexts.map((entry): TreeNode => ({ kind: 'context', entry })),
+          ...loaded.problems.map((problem): TreeNode => ({ kind: 'kubeconfigProblem', problem })),
+        ];
+        this.onRoots(loaded.contexts.length);
+      } catch (e) {
+        this.log.error('reading kubeconfig files', e);
+        this.roots = [this.errorNode(e, undefined, 'children', 0)];
+        this.onRoots(0);
+      }
+    }
+    return this.roots;
+  }
+
+  private loadFirstPage(parent: ParentNode): Promise<void> {
+    const key = nodeId(parent);
+    const running = this.inflight.get(key);
+    if (running) return running.promise;
+    const controller = new AbortController();
+    const promise = (async () => {
+      let st: ChildrenState;
+      try {
+        const r = await withTreeProgress(VIEW_ID, this.progressTitle(parent), controller, (signal) => this.loader.load(parent, undefined, undefined, signal));
+        st = { nodes: r.nodes, notes: this.notes(parent, r.notes), continueToken: r.continueToken, memo: r.memo };
+      } catch (e) {
+        st = { nodes: [], notes: [], error: this.errorNode(e, parent, 'children', 0) };
+      }
+      // A refresh during the load replaced or dropped this request: its result is stale.
+      if (this.inflight.get(key)?.controller !== controller) return;
+      this.inflight.delete(key);
+      this.states.set(key, st);
+    })();
+    this.inflight.set(key, { promise, controller });
+    return promise;
+  }
+
+  private notes(parent: ParentNode, notes: Note[] | undefined): InfoNode[] {
+    return (notes ?? []).map((n, index) => ({ kind: 'info', message: n.message, tooltip: n.tooltip, warning: n.warning, index, parent }));
+  }
+
+  private errorNode(e: unknown, parent: ParentNode | undefined, retry: ErrorNode['retry'], index: number): ErrorNode {
+    if (!KubeError.is(e, 'cancelled')) this.log.warn(`tree: loading ${nodeId(parent) || 'contexts'} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return {
+      kind: 'error',
+      message: describeKubeError(e, parent ? contextOf(parent) : undefined),
+      errorKind: KubeError.is(e) ? e.kind : 'other',
+      permission: KubeError.is(e) ? e.permission : undefined,
+      retry,
+      index,
+      parent,
+    };
+  }
+
+  private progressTitle(parent: ParentNode): string {
+    switch (parent.kind) {
+      case 'context':
+        return vscode.l10n.t('Loading namespaces of {0}…', parent.entry.name);
+      case 'namespace':
+        return vscode.l10n.t('Loading ServiceAccounts in {0}…', parent.name);
+      default:
+        return vscode.l10n.t('Loading {0}…', parent.kind === 'folder' ? parent.parent.sa.name : parent.sa.name);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/** Turns model nodes into TreeItems: labels, descriptions, icons, tooltips, context values, commands. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CommandIds, ContextValues } from '../common/commandIds';
+import { nodeId, type TreeNode } from './model';
+
+const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
+const None = vscode.TreeItemCollapsibleState.None;
+
+function item(node: TreeNode, label: string, state: vscode.TreeItemCollapsibleState, contextValue: string, icon: vscode.ThemeIcon): vscode.TreeItem {
+  const t = new vscode.TreeItem(label, state);
+  t.id = nodeId(node);
+  t.contextValue = contextValue;
+  t.iconPath = icon;
+  return t;
+}
+
+const warningIcon = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+const errorIcon = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+
+export function renderNode(node: TreeNode): vscode.TreeItem {
+  switch (node.kind) {
+    case 'context': {
+      const e = node.entry;
+      const t = item(node, e.name, Collapsed, ContextValues.context, e.isCurrent ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green')) : new vscode.ThemeIcon('server-environment'));
+      t.description = e.isCurrent ? vscode.l10n.t('current') : undefined;
+      t.tooltip = [
+        vscode.l10n.t('Context: {0}', e.name),
+        vscode.l10n.t('Cluster: {0} ({1})', e.cluster, e.server ?? '?'),
+        vscode.l10n.t('User: {0}', e.user),
+        vscode.l10n.t('Default namespace: {0}', e.namespace ?? 'default'),
+        vscode.l10n.t('Defined in: {0}', e.file),
+      ].join('\n');
+      return t;
+    }
+    case 'kubeconfigProblem': {
+      const t = item(node, path.basename(node.problem.file), None, ContextValues.error, errorIcon);
+      t.description = node.problem.message;
+      t.tooltip = `${node.problem.file}\n${node.problem.message}`;
+      t.command = { command: CommandIds.retry, title: vscode.l10n.t('Retry'), arguments: [node] };
+      return t;
+    }
+    case 'namespace': {
+      const t = item(node, node.name, Collapsed, ContextValues.namespace, new vscode.ThemeIcon('symbol-namespace'));
+      if (node.terminating) t.description = vscode.l10n.t('terminating');
+      return t;
+    }
+    case 'serviceAccount': {
+      const sa = node.sa;
+      const t = item(node, sa.name, Collapsed, ContextValues.serviceAccount, new vscode.ThemeIcon('account'));
+      const automount = sa.automountToken === false ? vscode.l10n.t('automount: false') : vscode.l10n.t('automount: true');
+      const secrets =
+        node.tokenSecretCount === undefined
+          ? undefined
+          : node.tokenSecretCount === 1
+            ? vscode.l10n.t('1 token Secret')
+            : vscode.l10n.t('{0} token Secrets', node.tokenSecretCount);
+      t.description = secrets ? `${automount} · ${secrets}` : automount;
+      t.tooltip = [
+        `system:serviceaccount:${sa.namespace}:${sa.name}`,
+        vscode.l10n.t('UID: {0}', sa.uid),
+        sa.automountToken === false
+          ? vscode.l10n.t('Pods do not get a token mounted unless they ask for one (automountServiceAccountToken: false).')
+          : vscode.l10n.t('Pods get a token mounted automatically unless they opt out (automountServiceAccountToken unset or true).'),
+        node.tokenSecretCount === undefined ? vscode.l10n.t('Token Secrets: unknown (Secrets could not be listed).') : vscode.l10n.t('Long-lived token Secrets: {0}', node.tokenSecretCount),
+        sa.creationTimestamp ? vscode.l10n.t('Created: {0}', sa.creationTimestamp) : '',
+      ]
+        .filter((l) => l.length > 0)
+        .join('\n');
+      return t;
+    }
+    case 'folder': {
+      if (node.folder === 'tokenSecrets') {
+        const t = item(node, vscode.l10n.t('Token Secrets'), Collapsed, ContextValues.folder, new vscode.ThemeIcon('key'));
+        const n = node.parent.tokenSecretCount;
+        if (n !== undefined) t.description = String(n);
+        t.tooltip = vscode.l10n.t('Long-lived (legacy) token Secrets of type kubernetes.io/service-account-token that name this ServiceAccount.');
+        return t;
+      }
+      const t = item(node, vscode.l10n.t('Bindings'), Collapsed, ContextValues.folder, new vscode.ThemeIcon('shield'));
+      t.tooltip = vscode.l10n.t('RoleBindings and ClusterRoleBindings that apply to this ServiceAccount, directly or through its groups.');
+      return t;
+    }
+    case 'tokenSecret': {
+      const s = node.secret;
+      const flagged = s.invalidSince !== undefined || s.lastUsed !== undefined;
+      const t = item(node, s.name, None, ContextValues.tokenSecret, s.invalidSince ? errorIcon : flagged ? warningIcon : new vscode.ThemeIcon('key'));
+      t.description = s.invalidSince
+        ? vscode.l10n.t('invalid since {0}', s.invalidSince)
+        : s.lastUsed
+          ? vscode.l10n.t('last used {0}', s.lastUsed)
+          : s.hasToken
+            ? vscode.l10n.t('no use recorded')
+            : vscode.l10n.t('waiting for the token controller');
+      t.tooltip = [
+        vscode.l10n.t('Legacy token Secret: the token never expires and stays valid until the Secret is deleted.'),
+        s.invalidSince
+          ? vscode.l10n.t('Marked invalid by the clean-up controller on {0}: the API server rejects this token; the Secret is deleted one year later.', s.invalidSince)
+          : '',
+        s.lastUsed ? vscode.l10n.t('Last used on {0} (kubernetes.io/legacy-token-last-used).', s.lastUsed) : '',
+        node.autoGenerated ? vscode.l10n.t('Auto-generated (listed in the ServiceAccount): since Kubernetes 1.30 it is invalidated after a year without use.') : '',
+      ]
+        .filter((l) => l.length > 0)
+        .join('\n');
+      return t;
+    }
+    case 'binding': {
+      const b = node.binding;
+      const label = b.kind === 'RoleBinding' ? `${b.namespace}/${b.name}` : b.name;
+      const t = item(node, label, None, ContextValues.binding, new vscode.ThemeIcon(b.kind === 'RoleBinding' ? 'shield' : 'globe'));
+      const via = b.match.via === 'group' ? vscode.l10n.t(' (via group {0})', b.match.group) : b.match.via === 'user' ? vscode.l10n.t(' (as User)') : '';
+      t.description = `${b.roleRef.kind} ${b.roleRef.name}${via}`;
+      t.tooltip =
+        b.kind === 'RoleBinding'
+          ? vscode.l10n.t('RoleBinding {0} in namespace {1} grants {2} {3} in that namespace{4}.', b.name, b.namespace ?? '', b.roleRef.kind, b.roleRef.name, via)
+          : vscode.l10n.t('ClusterRoleBinding {0} grants ClusterRole {1} in every namespace{2}.', b.name, b.roleRef.name, via);
+      t.command = { command: CommandIds.openBindingRole, title: vscode.l10n.t('Open Role'), arguments: [node] };
+      return t;
+    }
+    case 'error': {
+      const t = item(node, node.message, None, ContextValues.error, errorIcon);
+      t.tooltip = node.message + '\n' + vscode.l10n.t('Click to retry.');
+      t.command = { command: CommandIds.retry, title: vscode.l10n.t('Retry'), arguments: [node] };
+      return t;
+    }
+    case 'loadMore': {
+      const t = item(node, vscode.l10n.t('Load more…'), None, ContextValues.loadMore, new vscode.ThemeIcon('ellipsis'));
+      t.command = { command: CommandIds.loadMore, title: vscode.l10n.t('Load More'), arguments: [node] };
+      return t;
+    }
+    case 'info': {
+      const t = item(node, node.message, None, ContextValues.info, node.warning ? warningIcon : new vscode.ThemeIcon('info'));
+      t.tooltip = node.tooltip;
+      return t;
+    }
+  }
+}
