@@ -1,0 +1,286 @@
+/**
+ * In-memory object storage shaped like etcd under kube-apiserver: objects keyed by namespace then name,
+ * lists in key order, one global resourceVersion counter, continue tokens that encode the next key.
+ * Built for 2000 namespaces x 10 ServiceAccounts: per-namespace maps and lazily sorted name arrays.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KObject } from './api';
+import { apiVersionOf, type ResourceType } from './resources';
+import { alreadyExists, badRequest, notFound } from './status';
+
+export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+export interface StoreEvent {
+  type: StoreEventType;
+  rt: ResourceType;
+  obj: KObject;
+}
+
+export interface ListOptions {
+  limit?: number;
+  continueToken?: string;
+  filter?: (obj: KObject) => boolean;
+}
+
+export interface ListResult {
+  items: KObject[];
+  resourceVersion: string;
+  continueToken?: string;
+  remainingItemCount?: number;
+}
+
+/** New object input: metadata fields the store assigns are optional. */
+export type NewObject = Omit<KObject, 'metadata'> & { metadata: Partial<KObject['metadata']> & { name: string } };
+
+class Table {
+  readonly byNamespace = new Map<string, Map<string, KObject>>();
+  private sortedNamespaces: string[] | undefined;
+  private readonly sortedNames = new Map<string, string[]>();
+  size = 0;
+
+  get(ns: string, name: string): KObject | undefined {
+    return this.byNamespace.get(ns)?.get(name);
+  }
+
+  set(ns: string, name: string, obj: KObject): void {
+    let names = this.byNamespace.get(ns);
+    if (!names) {
+      names = new Map();
+      this.byNamespace.set(ns, names);
+      this.sortedNamespaces = undefined;
+    }
+    if (!names.has(name)) {
+      this.size++;
+      this.sortedNames.delete(ns);
+    }
+    names.set(name, obj);
+  }
+
+  remove(ns: string, name: string): KObject | undefined {
+    const names = this.byNamespace.get(ns);
+    const obj = names?.get(name);
+    if (!names || !obj) return undefined;
+    names.delete(name);
+    this.size--;
+    this.sortedNames.delete(ns);
+    if (names.size === 0) {
+      this.byNamespace.delete(ns);
+      this.sortedNamespaces = undefined;
+    }
+    return obj;
+  }
+
+  /** Namespaces in etcd key order (`ns/` prefixes compared bytewise). */
+  namespaces(): string[] {
+    this.sortedNamespaces ??= [...this.byNamespace.keys()].sort((a, b) => compareBytes(`${a}/`, `${b}/`));
+    return this.sortedNamespaces;
+  }
+
+  names(ns: string): string[] {
+    let names = this.sortedNames.get(ns);
+    if (!names) {
+      names = [...(this.byNamespace.get(ns)?.keys() ?? [])].sort(compareBytes);
+      this.sortedNames.set(ns, names);
+    }
+    return names;
+  }
+}
+
+function compareBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** First index in the sorted array whose value is >= key. */
+function lowerBound(sorted: string[], key: string, cmp: (a: string, b: string) => number = compareBytes): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cmp(sorted[mid], key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const metadataOrder = [
+  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+];
+
+/** kind, apiVersion, metadata (Go ObjectMeta field order), then the rest as given. */
+export function normalizeObject(obj: Record<string, unknown>): KObject {
+  const meta = (obj.metadata ?? {}) as Record<string, unknown>;
+  const orderedMeta: Record<string, unknown> = {};
+  for (const k of metadataOrder) if (meta[k] !== undefined && meta[k] !== null) orderedMeta[k] = meta[k];
+  for (const k of Object.keys(meta)) if (!(k in orderedMeta) && meta[k] !== undefined && meta[k] !== null) orderedMeta[k] = meta[k];
+  const out: Record<string, unknown> = { kind: obj.kind, apiVersion: obj.apiVersion, metadata: orderedMeta };
+  for (const k of Object.keys(obj)) if (!(k in out) && obj[k] !== undefined) out[k] = obj[k];
+  return out as KObject;
+}
+
+export function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export class Store {
+  private rv = 1000;
+  private readonly tables = new Map<ResourceType, Table>();
+  private readonly listeners: ((e: StoreEvent) => void)[] = [];
+
+  constructor(private readonly now: () => number) {}
+
+  onChange(listener: (e: StoreEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  resourceVersion(): string {
+    return String(this.rv);
+  }
+
+  private table(rt: ResourceType): Table {
+    let t = this.tables.get(rt);
+    if (!t) {
+      t = new Table();
+      this.tables.set(rt, t);
+    }
+    return t;
+  }
+
+  private emit(type: StoreEventType, rt: ResourceType, obj: KObject): void {
+    for (const l of this.listeners) l({ type, rt, obj });
+  }
+
+  get(rt: ResourceType, ns: string | undefined, name: string): KObject | undefined {
+    return this.table(rt).get(rt.namespaced ? (ns ?? '') : '', name);
+  }
+
+  /** Get or the apiserver's 404 for the resource. */
+  mustGet(rt: ResourceType, ns: string | undefined, name: string): KObject {
+    const obj = this.get(rt, ns, name);
+    if (!obj) throw notFound(rt.resource, rt.group, name);
+    return obj;
+  }
+
+  /** Fills uid, resourceVersion, creationTimestamp; does not persist. Used by create and by dryRun. */
+  prepareNew(rt: ResourceType, input: NewObject): KObject {
+    const meta = { ...input.metadata } as Record<string, unknown>;
+    if (!rt.namespaced) delete meta.namespace;
+    meta.uid = randomUUID();
+    meta.resourceVersion = String(this.rv + 1);
+    meta.creationTimestamp = rfc3339(this.now());
+    delete meta.deletionTimestamp;
+    return normalizeObject({ ...input, apiVersion: apiVersionOf(rt), kind: rt.kind, metadata: meta });
+  }
+
+  create(rt: ResourceType, input: NewObject): KObject {
+    const ns = rt.namespaced ? (input.metadata.namespace ?? '') : '';
+    const table = this.table(rt);
+    if (table.get(ns, input.metadata.name)) throw alreadyExists(rt.resource, rt.group, input.metadata.name);
+    const obj = this.prepareNew(rt, input);
+    this.rv++;
+    obj.metadata.resourceVersion = String(this.rv);
+    table.set(ns, obj.metadata.name, obj);
+    this.emit('ADDED', rt, obj);
+    return obj;
+  }
+
+  /** Replaces a stored object (which must exist), bumping its resourceVersion. */
+  update(rt: ResourceType, obj: KObject): KObject {
+    const ns = rt.namespaced ? (obj.metadata.namespace ?? '') : '';
+    const table = this.table(rt);
+    const old = table.get(ns, obj.metadata.name);
+    if (!old) throw notFound(rt.resource, rt.group, obj.metadata.name);
+    this.rv++;
+    const next = normalizeObject({
+      ...obj,
+      metadata: { ...obj.metadata, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp, resourceVersion: String(this.rv) },
+    });
+    table.set(ns, next.metadata.name, next);
+    this.emit('MODIFIED', rt, next);
+    return next;
+  }
+
+  delete(rt: ResourceType, ns: string | undefined, name: string): KObject | undefined {
+    const obj = this.table(rt).remove(rt.namespaced ? (ns ?? '') : '', name);
+    if (obj) {
+      this.rv++;
+      this.emit('DELETED', rt, obj);
+    }
+    return obj;
+  }
+
+  count(rt: ResourceType, ns?: string): number {
+    const table = this.table(rt);
+    return ns === undefined ? table.size : (table.byNamespace.get(ns)?.size ?? 0);
+  }
+
+  /** All objects of a namespace (or all), in key order, without paging. */
+  all(rt: ResourceType, ns?: string): KObject[] {
+    return this.list(rt, ns, {}).items;
+  }
+
+  list(rt: ResourceType, ns: string | undefined, opts: ListOptions): ListResult {
+    const table = this.table(rt);
+    const namespaces = !rt.namespaced ? [''] : ns !== undefined ? [ns] : table.namespaces();
+    let nsIndex = 0;
+    let nameIndex = 0;
+    if (opts.continueToken) {
+      const start = decodeContinue(opts.continueToken);
+      const slash = rt.namespaced ? start.indexOf('/') : -1;
+      const startNs = slash >= 0 ? start.slice(0, slash) : '';
+      const startName = slash >= 0 ? start.slice(slash + 1) : start;
+      if (rt.namespaced && ns === undefined) {
+        nsIndex = lowerBound(namespaces, `${startNs}/`, (a, b) => compareBytes(`${a}/`, b));
+        if (namespaces[nsIndex] === startNs) nameIndex = lowerBound(table.names(startNs), startName);
+      } else {
+        nameIndex = lowerBound(table.names(namespaces[0]), startName);
+      }
+    }
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+    const items: KObject[] = [];
+    let skippedBefore = 0;
+    for (let i = 0; i < nsIndex; i++) skippedBefore += table.byNamespace.get(namespaces[i])?.size ?? 0;
+    skippedBefore += nameIndex;
+    let visited = 0;
+    let lastKey: string | undefined;
+    let more = false;
+    outer: for (let i = nsIndex; i < namespaces.length; i++) {
+      const names = table.names(namespaces[i]);
+      const byName = table.byNamespace.get(namespaces[i]);
+      for (let j = i === nsIndex ? nameIndex : 0; j < names.length; j++) {
+        if (items.length >= limit) {
+          more = true;
+          break outer;
+        }
+        const obj = byName?.get(names[j]);
+        visited++;
+        if (!obj || (opts.filter && !opts.filter(obj))) continue;
+        items.push(obj);
+        lastKey = rt.namespaced ? `${namespaces[i]}/${names[j]}` : names[j];
+      }
+    }
+    const result: ListResult = { items, resourceVersion: this.resourceVersion() };
+    if (more && lastKey !== undefined) {
+      result.continueToken = encodeContinue(lastKey, this.rv);
+      if (!opts.filter) {
+        const total = ns !== undefined && rt.namespaced ? (table.byNamespace.get(ns)?.size ?? 0) : table.size;
+        result.remainingItemCount = total - skippedBefore - visited;
+      }
+    }
+    return result;
+  }
+}
+
+/** Same layout as the apiserver's etcd continue token: base64 of {"v","rv","start"}. */
+function encodeContinue(lastKey: string, rv: number): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` })).toString('base64');
+}
+
+function decodeContinue(token: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { v?: unknown; start?: unknown };
+    if (parsed.v === 'meta.k8s.io/v1' && typeof parsed.start === 'string' && parsed.start.length > 0) return parsed.start;
+  } catch {
+    // fall through to the error below
+  }
+  throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+}
