@@ -17,6 +17,7 @@ import { findResource } from './resources';
 import { ApiError, internalError, methodNotAllowed, tooManyRequests, unauthorized } from './status';
 import { apiHandler, apisHandler, groupVersionHandler, versionHandler } from './handlers/discovery';
 import { jwks, openIdConfiguration } from './handlers/oidc';
+import { openApiV3 } from './handlers/openapi';
 import { createObject, deleteObject, getObject, listObjects, patchObject, updateObject } from './handlers/objects';
 import { createToken } from './handlers/tokenRequest';
 import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from './handlers/reviews';
@@ -160,7 +161,7 @@ export class ApiServer {
       case '/openid/v1/jwks':
         return jwks(this.svc);
     }
-    return groupVersionHandler(path) ?? pageNotFound;
+    return groupVersionHandler(path) ?? openApiV3(path) ?? pageNotFound;
   }
 
   private resource(req: ApiRequest): ApiResponse | Promise<ApiResponse> {
