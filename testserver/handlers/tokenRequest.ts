@@ -77,7 +77,6 @@ export function createToken(req: ApiRequest, svc: Services): ApiResponse {
     if (kind === 'Pod') {
       pod = ctx.store.get(core.pods, ns, name);
       if (!pod) throw notFound('pods', '', name);
-      if (ref.uid && ref.uid !== pod.metadata.uid) throw uidMismatch('Pod', name, ref.uid);
       const podSa = String((pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? '');
       if (podSa !== saName) throw badRequest(`cannot bind token for serviceaccount "${saName}" to pod running with different serviceaccount name.`);
       podRef = { name, uid: pod.metadata.uid };
@@ -89,14 +88,15 @@ export function createToken(req: ApiRequest, svc: Services): ApiResponse {
     } else if (kind === 'Secret') {
       const secret = ctx.store.get(core.secrets, ns, name);
       if (!secret) throw notFound('secrets', '', name);
-      if (ref.uid && ref.uid !== secret.metadata.uid) throw uidMismatch('Secret', name, ref.uid);
       secretRef = { name, uid: secret.metadata.uid };
     } else {
       const node = ctx.store.get(core.nodes, undefined, name);
       if (!node) throw notFound('nodes', '', name);
-      if (ref.uid && ref.uid !== node.metadata.uid) throw uidMismatch('Node', name, ref.uid);
       nodeRef = { name, uid: node.metadata.uid };
     }
+    // The UID precondition is checked after the lookup and the pod's serviceAccountName check.
+    const boundUid = podRef?.uid ?? secretRef?.uid ?? nodeRef?.uid;
+    if (ref.uid && ref.uid !== boundUid) throw uidMismatch(kind, name, ref.uid);
   }
 
   const max = ctx.config.maxTokenExpirationSeconds;

@@ -1,0 +1,121 @@
+/** Helpers for the test-server tests: raw HTTPS calls trusting the cluster CA, and the real kubectl. */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import { request } from 'node:https';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { KubeconfigOptions, TestCluster } from '../../testserver/api';
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** Parsed JSON body (undefined when the body is not JSON). */
+  body: Record<string, unknown>;
+}
+
+export interface CallOptions {
+  /** Bearer token; default the admin token. `null` sends no Authorization header. */
+  token?: string | null;
+  body?: unknown;
+  headers?: Record<string, string | string[]>;
+}
+
+export function call(cluster: TestCluster, method: string, urlPath: string, opts: CallOptions = {}): Promise<RawResponse> {
+  const url = new URL(urlPath, cluster.url);
+  const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+  const headers: Record<string, string | string[]> = { Accept: 'application/json', ...(opts.headers ?? {}) };
+  const token = opts.token === undefined ? cluster.adminToken : opts.token;
+  if (token !== null) headers.Authorization = `Bearer ${token}`;
+  if (payload !== undefined) {
+    headers['Content-Type'] ??= 'application/json';
+    headers['Content-Length'] = String(Buffer.byteLength(payload));
+  }
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, ca: cluster.caPem }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: Record<string, unknown> = {};
+        try {
+          body = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          // plain-text body
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
+      });
+    });
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+/** POST a TokenRequest for ns/name with the given spec (and optional metadata). */
+export function tokenRequest(cluster: TestCluster, ns: string, name: string, spec: Record<string, unknown> = {}, opts: CallOptions & { metadata?: Record<string, unknown> } = {}): Promise<RawResponse> {
+  return call(cluster, 'POST', `/api/v1/namespaces/${ns}/serviceaccounts/${name}/token`, {
+    ...opts,
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: opts.metadata ?? {}, spec },
+  });
+}
+
+export async function mint(cluster: TestCluster, ns: string, name: string, spec: Record<string, unknown> = {}): Promise<string> {
+  const res = await tokenRequest(cluster, ns, name, spec);
+  if (res.status !== 201) throw new Error(`TokenRequest failed: ${res.status} ${res.text}`);
+  return String((res.body.status as { token: string }).token);
+}
+
+export function tokenReview(cluster: TestCluster, token: string, audiences?: string[]): Promise<RawResponse> {
+  return call(cluster, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', {
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: audiences ? { token, audiences } : { token } },
+  });
+}
+
+export function decodePart(token: string, index: 0 | 1): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[index], 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** The raw JSON text of a JWT segment, for byte-level layout checks. */
+export function rawPart(token: string, index: 0 | 1): string {
+  return Buffer.from(token.split('.')[index], 'base64url').toString('utf8');
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real kubectl against a kubeconfig in a private temp dir (HOME and cache dir too). */
+export class Kubectl {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl-test-'));
+  private n = 0;
+
+  constructor(private readonly cluster: TestCluster) {}
+
+  kubeconfig(opts: KubeconfigOptions = {}): string {
+    return this.cluster.writeKubeconfig(path.join(this.dir, `kubeconfig-${this.n++}`), opts);
+  }
+
+  file(name: string, text: string): string {
+    const p = path.join(this.dir, name);
+    fs.writeFileSync(p, text);
+    return p;
+  }
+
+  run(args: string[], opts: KubeconfigOptions & { kubeconfigPath?: string } = {}): Promise<KubectlResult> {
+    const config = opts.kubeconfigPath ?? this.kubeconfig(opts);
+    const env = { PATH: process.env.PATH ?? '/usr/bin', HOME: this.dir, KUBECACHEDIR: path.join(this.dir, 'cache') };
+    return new Promise((resolve) => {
+      execFile('/usr/bin/kubectl', ['--kubeconfig', config, ...args], { env, timeout: 20000 }, (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      });
+    });
+  }
+
+  dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
