@@ -43,7 +43,7 @@ export function signingKeyFromPem(pem: string): SigningKey {
   return { alg, kid: keyId(publicKey), privateKey, publicKey };
 }
 
-export function publicJwk(key: SigningKey): PublicJwk {
+export function publicJwk(key: Pick<SigningKey, 'alg' | 'kid' | 'publicKey'>): PublicJwk {
   const jwk = key.publicKey.export({ format: 'jwk' });
   if (key.alg === 'ES256') {
     return { use: 'sig', kty: 'EC', kid: key.kid, crv: 'P-256', alg: 'ES256', x: String(jwk.x), y: String(jwk.y) };
