@@ -73,8 +73,13 @@ function attributesOf(kind: string, name: string, spec: ReviewSpec, user: UserIn
   return { user, verb: s(nra, 'verb'), resourceRequest: false, namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '', path: s(nra, 'path') };
 }
 
-function accessReview(req: ApiRequest, svc: Services, kind: string, subject: (spec: ReviewSpec, name: string) => UserInfo): ApiResponse {
-  const body = parseJsonObject(req);
+function accessReview(
+  req: ApiRequest,
+  svc: Services,
+  kind: string,
+  subject: (spec: ReviewSpec, name: string) => UserInfo,
+  body: Record<string, unknown> = parseJsonObject(req),
+): ApiResponse {
   const meta = isRecord(body.metadata) ? body.metadata : {};
   const name = typeof meta.name === 'string' ? meta.name : '';
   const spec = (isRecord(body.spec) ? body.spec : {}) as ReviewSpec;
@@ -123,7 +128,7 @@ export function localSubjectAccessReview(req: ApiRequest, svc: Services): ApiRes
     ]);
   }
   if (ra) ra.namespace = ns;
-  return accessReview(req, svc, 'LocalSubjectAccessReview', specUser('LocalSubjectAccessReview'));
+  return accessReview(req, svc, 'LocalSubjectAccessReview', specUser('LocalSubjectAccessReview'), body);
 }
 
 function resourceRuleJson(r: PolicyRule): Record<string, unknown> {
