@@ -41,7 +41,7 @@ function admitSecret(obj: KObject): KObject {
     out.data = data;
     delete out.stringData;
   }
-  out.type ??= 'Opaque';
+  if (!out.type) out.type = 'Opaque';
   if (out.type === saTokenSecretType && !obj.metadata.annotations?.[saNameAnnotation]) {
     throw invalid('Secret', '', obj.metadata.name, [{ type: 'Required value', field: `metadata.annotations[${saNameAnnotation}]` }]);
   }

@@ -35,6 +35,20 @@ export async function generateSigningKey(alg: SigningAlg): Promise<SigningKey> {
   return { alg, kid: keyId(publicKey), privateKey, publicKey };
 }
 
+const prefetched = new Map<SigningAlg, Promise<SigningKey>>();
+
+/**
+ * A fresh key for a new cluster. RSA generation takes 0.2-0.6 s here, so the next key of the same type
+ * is generated in the background while the current cluster starts; every cluster still gets its own key.
+ */
+export function nextSigningKey(alg: SigningAlg): Promise<SigningKey> {
+  const ready = prefetched.get(alg) ?? generateSigningKey(alg);
+  const next = generateSigningKey(alg);
+  next.catch(() => prefetched.delete(alg));
+  prefetched.set(alg, next);
+  return ready;
+}
+
 /** Loads a PEM private key (PKCS#1, SEC1 or PKCS#8); the alg follows the key type like kube-apiserver. */
 export function signingKeyFromPem(pem: string): SigningKey {
   const privateKey = createPrivateKey(pem);

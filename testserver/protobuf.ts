@@ -11,13 +11,19 @@ interface Field {
   name: string;
   type: FieldType;
   repeated?: boolean;
+  /**
+   * Go pointer fields (`*int64`, `*bool`, `*string`): presence is meaningful, so zero values are kept.
+   * Plain fields are always marshalled by gogo-protobuf, zero or not; their zero values are dropped so the
+   * result looks like the JSON form (omitempty).
+   */
+  pointer?: boolean;
 }
 type Schema = { [num: number]: Field };
 
 const str = (name: string, repeated = false): Field => ({ name, type: 'string', repeated });
 const msg = (name: string, type: Schema, repeated = false): Field => ({ name, type, repeated });
 
-const ownerReference: Schema = { 1: str('kind'), 3: str('name'), 4: str('uid'), 5: str('apiVersion'), 6: { name: 'controller', type: 'bool' }, 7: { name: 'blockOwnerDeletion', type: 'bool' } };
+const ownerReference: Schema = { 1: str('kind'), 3: str('name'), 4: str('uid'), 5: str('apiVersion'), 6: { name: 'controller', type: 'bool', pointer: true }, 7: { name: 'blockOwnerDeletion', type: 'bool', pointer: true } };
 const objectMeta: Schema = {
   1: str('name'), 2: str('generateName'), 3: str('namespace'), 5: str('uid'), 6: str('resourceVersion'), 7: { name: 'generation', type: 'int' },
   8: { name: 'creationTimestamp', type: 'time' }, 11: { name: 'labels', type: { map: 'string' } }, 12: { name: 'annotations', type: { map: 'string' } },
@@ -43,7 +49,7 @@ const schemas: Record<string, Schema> = {
     2: msg('spec', {
       1: str('audiences', true),
       3: msg('boundObjectRef', { 1: str('kind'), 2: str('apiVersion'), 3: str('name'), 4: str('uid') }),
-      4: { name: 'expirationSeconds', type: 'int' },
+      4: { name: 'expirationSeconds', type: 'int', pointer: true },
     }),
   },
   TokenReview: { 1: msg('metadata', objectMeta), 2: msg('spec', { 1: str('token'), 2: str('audiences', true) }) },
@@ -52,15 +58,17 @@ const schemas: Record<string, Schema> = {
   SelfSubjectRulesReview: { 1: msg('metadata', objectMeta), 2: msg('spec', { 1: str('namespace') }) },
   SubjectAccessReview: { 1: msg('metadata', objectMeta), 2: msg('spec', sarSpec) },
   LocalSubjectAccessReview: { 1: msg('metadata', objectMeta), 2: msg('spec', sarSpec) },
-  ServiceAccount: { 1: msg('metadata', objectMeta), 2: msg('secrets', objectReference, true), 3: msg('imagePullSecrets', localObjectReference, true), 4: { name: 'automountServiceAccountToken', type: 'bool' } },
+  ServiceAccount: { 1: msg('metadata', objectMeta), 2: msg('secrets', objectReference, true), 3: msg('imagePullSecrets', localObjectReference, true), 4: { name: 'automountServiceAccountToken', type: 'bool', pointer: true } },
   Namespace: { 1: msg('metadata', objectMeta), 2: msg('spec', { 1: str('finalizers', true) }) },
-  Secret: { 1: msg('metadata', objectMeta), 2: { name: 'data', type: { map: 'bytes' } }, 3: str('type'), 4: { name: 'stringData', type: { map: 'string' } }, 5: { name: 'immutable', type: 'bool' } },
-  ConfigMap: { 1: msg('metadata', objectMeta), 2: { name: 'data', type: { map: 'string' } }, 3: { name: 'binaryData', type: { map: 'bytes' } }, 4: { name: 'immutable', type: 'bool' } },
+  Secret: { 1: msg('metadata', objectMeta), 2: { name: 'data', type: { map: 'bytes' } }, 3: str('type'), 4: { name: 'stringData', type: { map: 'string' } }, 5: { name: 'immutable', type: 'bool', pointer: true } },
+  ConfigMap: { 1: msg('metadata', objectMeta), 2: { name: 'data', type: { map: 'string' } }, 3: { name: 'binaryData', type: { map: 'bytes' } }, 4: { name: 'immutable', type: 'bool', pointer: true } },
   Role: { 1: msg('metadata', objectMeta), 2: msg('rules', policyRule, true) },
   ClusterRole: { 1: msg('metadata', objectMeta), 2: msg('rules', policyRule, true), 3: msg('aggregationRule', { 1: msg('clusterRoleSelectors', labelSelector, true) }) },
   RoleBinding: { 1: msg('metadata', objectMeta), 2: msg('subjects', subject, true), 3: msg('roleRef', roleRef) },
   ClusterRoleBinding: { 1: msg('metadata', objectMeta), 2: msg('subjects', subject, true), 3: msg('roleRef', roleRef) },
-  DeleteOptions: { 1: { name: 'gracePeriodSeconds', type: 'int' }, 2: msg('preconditions', { 1: str('uid'), 2: str('resourceVersion') }), 4: str('propagationPolicy'), 5: str('dryRun', true) },
+  DeleteOptions: {
+    1: { name: 'gracePeriodSeconds', type: 'int', pointer: true },
+    2: msg('preconditions', { 1: { name: 'uid', type: 'string', pointer: true }, 2: { name: 'resourceVersion', type: 'string', pointer: true } }), 4: str('propagationPolicy'), 5: str('dryRun', true) },
 };
 
 class Reader {
@@ -114,7 +122,7 @@ function decodeMessage(buf: Buffer, schema: Schema): Record<string, unknown> {
       map[entry.key ?? ''] = entry.value ?? (field.type.map === 'string' || field.type.map === 'bytes' ? '' : {});
     } else if (field.repeated) {
       ((out[field.name] ??= []) as unknown[]).push(value);
-    } else {
+    } else if (field.pointer || (value !== '' && value !== 0 && value !== false)) {
       out[field.name] = value;
     }
   }

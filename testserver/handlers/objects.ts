@@ -75,6 +75,8 @@ export function createObject(req: ApiRequest, svc: Services, rt: ResourceType): 
   const admitted = admit(svc.ctx, rt, prepared, 'create');
   if (isDryRun(req)) {
     if (store.get(rt, ns, name)) throw alreadyExists(rt.resource, rt.group, name);
+    // Like DryRunnableStorage: never stored, so no resourceVersion.
+    delete (admitted.metadata as Record<string, unknown>).resourceVersion;
     return render(req, svc, rt, admitted, 201);
   }
   const created = store.create(rt, admitted as NewObject);
