@@ -1,7 +1,7 @@
 /**
  * Request and response shapes passed between the HTTPS front end and the handlers.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { ServerContext, UserInfo } from './context';
 import type { Authenticator } from './authn';
 import type { Authorizer } from './rbac';
@@ -30,6 +30,8 @@ export interface ApiResponse {
   text?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Streaming answer (watch): writes the whole response itself. */
+  stream?: (res: ServerResponse) => void;
 }
 
 /** What handlers get besides the request. */

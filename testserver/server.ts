@@ -20,6 +20,7 @@ import { jwks, openIdConfiguration } from './handlers/oidc';
 import { openApiV3 } from './handlers/openapi';
 import { createObject, deleteObject, getObject, listObjects, patchObject, updateObject } from './handlers/objects';
 import { createToken } from './handlers/tokenRequest';
+import { watchObjects } from './handlers/watch';
 import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from './handlers/reviews';
 
 const anonymous: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
@@ -185,6 +186,8 @@ export class ApiServer {
         return getObject(req, this.svc, rt);
       case 'list':
         return listObjects(req, this.svc, rt);
+      case 'watch':
+        return watchObjects(req, this.svc, rt);
       case 'create':
         if (info.name) throw methodNotAllowed();
         return createObject(req, this.svc, rt);
@@ -210,6 +213,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function write(res: ServerResponse, r: ApiResponse, warnings: string[]): void {
+  if (r.stream) {
+    r.stream(res);
+    return;
+  }
   const headers: Record<string, string | string[]> = { 'Cache-Control': 'no-cache, private', ...(r.headers ?? {}) };
   if (warnings.length) headers.Warning = [...new Set(warnings)].map((w) => `299 - ${JSON.stringify(w)}`);
   let payload: string;

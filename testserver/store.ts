@@ -128,8 +128,13 @@ export class Store {
 
   constructor(private readonly now: () => number) {}
 
-  onChange(listener: (e: StoreEvent) => void): void {
+  /** Registers a change listener; returns its removal. */
+  onChange(listener: (e: StoreEvent) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
   }
 
   resourceVersion(): string {
@@ -146,7 +151,7 @@ export class Store {
   }
 
   private emit(type: StoreEventType, rt: ResourceType, obj: KObject): void {
-    for (const l of this.listeners) l({ type, rt, obj });
+    for (const l of [...this.listeners]) l({ type, rt, obj });
   }
 
   get(rt: ResourceType, ns: string | undefined, name: string): KObject | undefined {

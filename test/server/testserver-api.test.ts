@@ -3,6 +3,7 @@
  * CRUD semantics and validation messages, faults, request counts and bulk paging.
  */
 import * as assert from 'node:assert/strict';
+import { request } from 'node:https';
 import type { TestCluster } from '../../testserver/api';
 import { startTestCluster } from '../../testserver/index';
 import { call, mint, tokenRequest } from './testserver-helpers';
@@ -233,6 +234,34 @@ describe('test server: objects', () => {
     assert.match(volumes[1].name, /^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     const noSa = await call(cluster, 'POST', '/api/v1/namespaces/demo/pods', { body: { ...pod([]), metadata: { name: 'q' }, spec: { serviceAccountName: 'ghost', containers: [] } } });
     assert.equal(noSa.body.message, 'pods "q" is forbidden: error looking up service account demo/ghost: serviceaccount "ghost" not found');
+  });
+
+  it('streams watch events from a resourceVersion', async () => {
+    const list = await call(cluster, 'GET', '/api/v1/namespaces/demo/serviceaccounts');
+    const rv = String((list.body.metadata as { resourceVersion: string }).resourceVersion);
+    const lines: { type: string; object: { metadata: { name: string } } }[] = [];
+    const req = request(new URL(`/api/v1/namespaces/demo/serviceaccounts?watch=true&resourceVersion=${rv}`, cluster.url), { ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.adminToken}` } });
+    const done = new Promise<void>((resolve) => {
+      req.on('response', (res) => {
+        let buf = '';
+        res.on('data', (c: Buffer) => {
+          buf += c.toString();
+          for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+            lines.push(JSON.parse(buf.slice(0, i)));
+            buf = buf.slice(i + 1);
+          }
+          if (lines.length >= 2) resolve();
+        });
+      });
+    });
+    req.end();
+    await new Promise((r) => setTimeout(r, 50));
+    cluster.store.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'watched', namespace: 'demo' } });
+    cluster.store.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'elsewhere', namespace: 'payments' } });
+    cluster.store.delete('v1', 'ServiceAccount', 'watched', 'demo');
+    await done;
+    req.destroy();
+    assert.deepEqual(lines.map((l) => `${l.type} ${l.object.metadata.name}`), ['ADDED watched', 'DELETED watched']);
   });
 
   it('stores Jobs, CronJobs, Deployments and NetworkPolicies generically', async () => {
