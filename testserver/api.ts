@@ -13,6 +13,11 @@ export interface TestClusterOptions {
   extendTokenExpiration?: boolean;
   /** Signing key type; default RS256. */
   keyType?: 'RS256' | 'ES256';
+  /**
+   * `--service-account-signing-key-file` contents: a PEM private key (RSA or ECDSA P-256; PKCS#1, SEC1 or
+   * PKCS#8). The alg follows the key type and `keyType` is ignored. Default: a fresh key per cluster.
+   */
+  signingKeyPem?: string;
   /** Seed data: 'demo' (default) is a small realistic cluster, 'empty' has only system objects. */
   seed?: 'demo' | 'empty';
   /** Adds `namespaces` namespaces with `serviceAccountsPerNamespace` SAs each (e.g. 2000 x 10). */

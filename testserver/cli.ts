@@ -7,9 +7,11 @@
  *   --api-audiences A,B            --api-audiences
  *   --max-token-expiration SECONDS --service-account-max-token-expiration
  *   --key-type RS256|ES256         signing key type
+ *   --signing-key-file PATH        PEM private key to sign with (--service-account-signing-key-file)
  *   --bulk NxM                     add N namespaces with M ServiceAccounts each
  *   --seed demo|empty              seed data (default demo)
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTestCluster, type TestClusterOptions } from './index';
@@ -29,6 +31,7 @@ export function optionsFromArgs(argv: string[]): { opts: TestClusterOptions; kub
       'api-audiences': { type: 'string' },
       'max-token-expiration': { type: 'string' },
       'key-type': { type: 'string' },
+      'signing-key-file': { type: 'string' },
       bulk: { type: 'string' },
       seed: { type: 'string' },
     },
@@ -51,6 +54,7 @@ export function optionsFromArgs(argv: string[]): { opts: TestClusterOptions; kub
     if (values['key-type'] !== 'RS256' && values['key-type'] !== 'ES256') fail('--key-type must be RS256 or ES256');
     opts.keyType = values['key-type'];
   }
+  if (values['signing-key-file'] !== undefined) opts.signingKeyPem = readFileSync(values['signing-key-file'], 'utf8');
   if (values.bulk !== undefined) {
     const m = /^(\d+)x(\d+)$/.exec(values.bulk);
     if (!m) fail('--bulk must look like 2000x10');

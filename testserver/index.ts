@@ -8,7 +8,7 @@ import { Authenticator } from './authn';
 import type { ServerContext } from './context';
 import { Controllers } from './controllers';
 import { FaultInjector } from './faults';
-import { nextSigningKey } from './jwt';
+import { nextSigningKey, signingKeyFromPem } from './jwt';
 import { kubeconfigYaml } from './kubeconfig';
 import { Authorizer } from './rbac';
 import { mustFindKind } from './resources';
@@ -33,7 +33,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
   validateOptions(opts);
   const now = opts.now ?? Date.now;
   const issuers = [...(opts.issuers ?? [defaultIssuer])];
-  const [tls, signingKey] = await Promise.all([createServingTls(), nextSigningKey(opts.keyType ?? 'RS256')]);
+  const [tls, signingKey] = await Promise.all([createServingTls(), opts.signingKeyPem ? Promise.resolve(signingKeyFromPem(opts.signingKeyPem)) : nextSigningKey(opts.keyType ?? 'RS256')]);
   const store = new Store(now);
   const ctx: ServerContext = {
     config: {

@@ -53,7 +53,10 @@ export function nextSigningKey(alg: SigningAlg): Promise<SigningKey> {
 export function signingKeyFromPem(pem: string): SigningKey {
   const privateKey = createPrivateKey(pem);
   const publicKey = createPublicKey(privateKey);
-  const alg: SigningAlg = privateKey.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256';
+  const type = privateKey.asymmetricKeyType;
+  if (type === 'ec' && privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error('only P-256 ECDSA signing keys are supported (ES256)');
+  if (type !== 'ec' && type !== 'rsa') throw new Error(`unsupported signing key type ${String(type)}`);
+  const alg: SigningAlg = type === 'ec' ? 'ES256' : 'RS256';
   return { alg, kid: keyId(publicKey), privateKey, publicKey };
 }
 

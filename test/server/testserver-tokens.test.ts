@@ -7,25 +7,10 @@ import * as jose from 'jose';
 import type { TestCluster } from '../../testserver/api';
 import { startTestCluster } from '../../testserver/index';
 import { keyId, publicJwk, signingKeyFromPem } from '../../testserver/jwt';
-import { call, decodePart, mint, rawPart, tokenRequest } from './testserver-helpers';
+import { call, decodePart, mint, rawPart, tokenRequest, tokenReview } from './testserver-helpers';
+import { ecdsaJwk, ecdsaKid, ecdsaPrivateKey, rsaJwk, rsaKid, rsaPrivateKey, rsaPublicKey } from './testserver-keys';
 
 const kubeAudience = 'https://kubernetes.default.svc.cluster.local';
-
-// Test keys from kubernetes pkg/serviceaccount/jwt_test.go ("Fake value for testing"), reference §9.2.
-const rsaPublicKey = `-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA249XwEo9k4tM8fMxV7zx
-OhcrP+WvXn917koM5Qr2ZXs4vo26e4ytdlrV0bQ9SlcLpQVSYjIxNfhTZdDt+ecI
-zshKuv1gKIxbbLQMOuK1eA/4HALyEkFgmS/tleLJrhc65tKPMGD+pKQ/xhmzRuCG
-51RoiMgbQxaCyYxGfNLpLAZK9L0Tctv9a0mJmGIYnIOQM4kC1A1I1n3EsXMWmeJU
-j7OTh/AjjCnMnkgvKT2tpKxYQ59PgDgU8Ssc7RDSmSkLxnrv+OrN80j6xrw0OjEi
-B4Ycr0PqfzZcvy8efTtFQ/Jnc4Bp1zUtFXt7+QeevePtQ2EcyELXE0i63T1CujRM
-WwIDAQAB
------END PUBLIC KEY-----`;
-const ecdsaPrivateKey = `-----BEGIN EC PRIVATE KEY-----
-MHcCAQEEIEZmTmUhuanLjPA2CLquXivuwBDHTt5XYwgIr/kA1LtRoAoGCCqGSM49
-AwEHoUQDQgAEH6cuzP8XuD5wal6wf9M6xDljTOPLX2i8uIp/C/ASqiIGUeeKQtX0
-/IR3qCXyThP/dbCiHrF3v1cuhBOHY8CLVg==
------END EC PRIVATE KEY-----`;
 
 describe('test server: TokenRequest and JWTs', () => {
   let cluster: TestCluster;
@@ -73,17 +58,11 @@ describe('test server: TokenRequest and JWTs', () => {
 
   it('derives the kids of the §9.2 test keys and their §9.3 JWKS entries', () => {
     const rsa = createPublicKey(rsaPublicKey);
-    assert.equal(keyId(rsa), 'JHJehTTTZlsspKHT-GaJxK7Kd1NQgZJu3fyK6K_QDYU');
-    assert.equal(
-      JSON.stringify(publicJwk({ alg: 'RS256', kid: keyId(rsa), publicKey: rsa })),
-      '{"use":"sig","kty":"RSA","kid":"JHJehTTTZlsspKHT-GaJxK7Kd1NQgZJu3fyK6K_QDYU","alg":"RS256","n":"249XwEo9k4tM8fMxV7zxOhcrP-WvXn917koM5Qr2ZXs4vo26e4ytdlrV0bQ9SlcLpQVSYjIxNfhTZdDt-ecIzshKuv1gKIxbbLQMOuK1eA_4HALyEkFgmS_tleLJrhc65tKPMGD-pKQ_xhmzRuCG51RoiMgbQxaCyYxGfNLpLAZK9L0Tctv9a0mJmGIYnIOQM4kC1A1I1n3EsXMWmeJUj7OTh_AjjCnMnkgvKT2tpKxYQ59PgDgU8Ssc7RDSmSkLxnrv-OrN80j6xrw0OjEiB4Ycr0PqfzZcvy8efTtFQ_Jnc4Bp1zUtFXt7-QeevePtQ2EcyELXE0i63T1CujRMWw","e":"AQAB"}',
-    );
+    assert.equal(keyId(rsa), rsaKid);
+    assert.equal(JSON.stringify(publicJwk({ alg: 'RS256', kid: keyId(rsa), publicKey: rsa })), rsaJwk);
     const ec = signingKeyFromPem(ecdsaPrivateKey);
-    assert.equal(ec.kid, 'SoABiieYuNx4UdqYvZRVeuC6SihxgLrhLy9peHMHpTc');
-    assert.equal(
-      JSON.stringify(publicJwk(ec)),
-      '{"use":"sig","kty":"EC","kid":"SoABiieYuNx4UdqYvZRVeuC6SihxgLrhLy9peHMHpTc","crv":"P-256","alg":"ES256","x":"H6cuzP8XuD5wal6wf9M6xDljTOPLX2i8uIp_C_ASqiI","y":"BlHnikLV9PyEd6gl8k4T_3Wwoh6xd79XLoQTh2PAi1Y"}',
-    );
+    assert.equal(ec.kid, ecdsaKid);
+    assert.equal(JSON.stringify(publicJwk(ec)), ecdsaJwk);
   });
 
   it('returns the exact 422 Status for a short duration (and allows 600 s and 2^32 s)', async () => {
@@ -218,6 +197,38 @@ describe('test server: issuers, audiences and ES256', () => {
       assert.deepEqual(decodePart(await mint(cluster, 'default', 'default'), 1).aud, ['api', 'k3s']);
     } finally {
       cluster.configure({ apiAudiences: [] });
+    }
+  });
+});
+
+describe('test server: signing with the reference test keys; several issuers', () => {
+  it('publishes the §9.3 JWKS entry and kid when signing with the §9.2 RSA key', async () => {
+    const cluster = await startTestCluster({ signingKeyPem: rsaPrivateKey, seed: 'empty' });
+    try {
+      assert.equal((await call(cluster, 'GET', '/openid/v1/jwks')).text, `{"keys":[${rsaJwk}]}`);
+      const token = await mint(cluster, 'default', 'default');
+      assert.equal(rawPart(token, 0), `{"alg":"RS256","kid":"${rsaKid}"}`);
+      await jose.jwtVerify(token, await jose.importSPKI(rsaPublicKey, 'RS256'), { audience: kubeAudience });
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it('accepts tokens from every configured issuer, not only the first', async () => {
+    const old = await startTestCluster({ signingKeyPem: ecdsaPrivateKey, issuers: ['https://old.example.com'], seed: 'empty' });
+    const token = await mint(old, 'default', 'default');
+    await old.close();
+    const both = await startTestCluster({ signingKeyPem: ecdsaPrivateKey, issuers: ['https://new.example.com', 'https://old.example.com'], seed: 'empty' });
+    const onlyNew = await startTestCluster({ signingKeyPem: ecdsaPrivateKey, issuers: ['https://new.example.com'], seed: 'empty' });
+    try {
+      // Same key and issuer accepted: the token gets as far as the ServiceAccount UID check.
+      const accepted = (await tokenReview(both, token, ['https://old.example.com'])).body.status as { error: string };
+      assert.match(accepted.error, /^\[invalid bearer token, service account UID \(.+\) does not match claim \(.+\)\]$/);
+      const ignored = (await tokenReview(onlyNew, token, ['https://old.example.com'])).body.status as { error: string };
+      assert.equal(ignored.error, 'invalid bearer token');
+    } finally {
+      await both.close();
+      await onlyNew.close();
     }
   });
 });
