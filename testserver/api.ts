@@ -26,6 +26,11 @@ export interface TestClusterOptions {
   port?: number;
   /** Delay before the token controller fills a legacy token Secret; default 300 ms. */
   legacyTokenControllerDelayMs?: number;
+  /**
+   * Success cache of kube-apiserver's token authenticator (`TokenSuccessCacheTTL`): a successfully authenticated token keeps working this long even after its SA, pod or Secret is gone.
+   * The real default is 10 s; default here 0 (off) so tests see revocation at once.
+   */
+  tokenSuccessCacheTtlMs?: number;
   /** Clock for token times, in ms since the epoch; default Date.now. Lets tests expire tokens. */
   now?: () => number;
 }

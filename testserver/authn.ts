@@ -27,6 +27,7 @@ type Attempt = { user: UserInfo; audiences: string[]; warnings: string[] } | { e
 
 export class Authenticator {
   private readonly staticTokens = new Map<string, UserInfo>();
+  private readonly successCache = new Map<string, { result: AuthResult; expires: number }>();
   readonly adminToken: string;
 
   constructor(private readonly ctx: ServerContext) {
@@ -47,6 +48,23 @@ export class Authenticator {
    */
   authenticate(token: string, wantedAudiences?: string[], track = true): AuthResult {
     const requested = wantedAudiences && wantedAudiences.length > 0 ? wantedAudiences : this.ctx.config.apiAudiences;
+    const ttl = this.ctx.config.tokenSuccessCacheTtlMs;
+    if (ttl <= 0) return this.authenticateUncached(token, requested, track);
+    // Like the apiserver's cached token authenticator: successes are remembered per token and audiences.
+    const key = `${requested.join('\u0000')}\u0001${token}`;
+    const now = this.ctx.now();
+    const hit = this.successCache.get(key);
+    if (hit && hit.expires > now) return hit.result;
+    const result = this.authenticateUncached(token, requested, track);
+    if (result.ok) {
+      if (this.successCache.size > 10000) this.successCache.clear();
+      this.successCache.set(key, { result, expires: now + ttl });
+    }
+    else this.successCache.delete(key);
+    return result;
+  }
+
+  private authenticateUncached(token: string, requested: string[], track: boolean): AuthResult {
     const staticUser = this.staticTokens.get(token);
     if (staticUser) return { ok: true, user: staticUser, audiences: requested, warnings: [] };
     const errors = ['invalid bearer token'];

@@ -15,6 +15,8 @@ export interface ServerConfig {
   /** `--service-account-extend-token-expiration`. */
   extendTokenExpiration: boolean;
   legacyTokenControllerDelayMs: number;
+  /** Success cache of token authentication, ms; 0 = off. */
+  tokenSuccessCacheTtlMs: number;
 }
 
 /** Authenticated user (`user.Info`). */

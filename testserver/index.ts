@@ -42,6 +42,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
       maxTokenExpirationSeconds: opts.maxTokenExpirationSeconds ?? 0,
       extendTokenExpiration: opts.extendTokenExpiration ?? true,
       legacyTokenControllerDelayMs: opts.legacyTokenControllerDelayMs ?? 300,
+      tokenSuccessCacheTtlMs: opts.tokenSuccessCacheTtlMs ?? 0,
     },
     keys: [signingKey],
     store,

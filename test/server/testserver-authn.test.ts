@@ -139,6 +139,24 @@ describe('test server: TokenReview and authentication', () => {
   });
 });
 
+describe('test server: token success cache', () => {
+  it('keeps a token working for the cache TTL after its ServiceAccount is deleted', async () => {
+    let offset = 0;
+    const cluster = await startTestCluster({ seed: 'empty', tokenSuccessCacheTtlMs: 10_000, now: () => Date.now() + offset });
+    try {
+      cluster.store.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'cached', namespace: 'default' } });
+      const token = await mint(cluster, 'default', 'cached');
+      assert.equal(status(await tokenReview(cluster, token)).authenticated, true);
+      cluster.store.delete('v1', 'ServiceAccount', 'cached', 'default');
+      assert.equal(status(await tokenReview(cluster, token)).authenticated, true);
+      offset = 11_000;
+      assert.equal(status(await tokenReview(cluster, token)).error, '[invalid bearer token, serviceaccounts "cached" not found]');
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
 describe('test server: legacy Secret tokens', () => {
   let cluster: TestCluster;
   before(async () => {
