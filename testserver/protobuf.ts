@@ -138,7 +138,9 @@ function decodeValue(r: Reader, wire: number, type: FieldType): unknown {
   if (type === 'bytes') return bytes.toString('base64');
   if (type === 'time') {
     const t = decodeMessage(bytes, { 1: { name: 'seconds', type: 'int' } });
-    return new Date(Number(t.seconds ?? 0) * 1000).toISOString().replace('.000Z', 'Z');
+    // A zero metav1.Time is `null` in JSON: treat it as absent.
+    if (!t.seconds) return '';
+    return new Date(Number(t.seconds) * 1000).toISOString().replace('.000Z', 'Z');
   }
   if ('map' in type) {
     const valueType = type.map;
