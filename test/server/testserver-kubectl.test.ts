@@ -227,6 +227,24 @@ describe('test server with the real kubectl', function () {
       assert.equal(cluster.store.get('v1', 'ServiceAccount', 'made-by-kubectl', 'payments'), undefined);
     });
 
+    it('create secret, role and rolebinding (protobuf bodies) store what kubectl sent', async () => {
+      const secret = await kubectl.run(['create', 'secret', 'generic', 'creds', '-n', 'payments', '--from-literal=user=app']);
+      assert.equal(secret.code, 0, secret.stderr);
+      const stored = cluster.store.get('v1', 'Secret', 'creds', 'payments');
+      assert.equal(stored?.type, 'Opaque');
+      assert.deepEqual(stored?.data, { user: Buffer.from('app').toString('base64') });
+      assert.equal(stored?.metadata.generateName, undefined);
+      const role = await kubectl.run(['create', 'role', 'token-minter', '-n', 'payments', '--verb=create', '--resource=serviceaccounts/token']);
+      assert.equal(role.code, 0, role.stderr);
+      assert.deepEqual(cluster.store.get('rbac.authorization.k8s.io/v1', 'Role', 'token-minter', 'payments')?.rules, [
+        { verbs: ['create'], apiGroups: [''], resources: ['serviceaccounts/token'] },
+      ]);
+      const rb = await kubectl.run(['create', 'rolebinding', 'worker-mints', '-n', 'payments', '--role=token-minter', '--serviceaccount=payments:worker']);
+      assert.equal(rb.code, 0, rb.stderr);
+      const can = await kubectl.run(['auth', 'can-i', 'create', 'serviceaccounts', '--subresource=token', '-n', 'payments', '--as=system:serviceaccount:payments:worker']);
+      assert.equal(can.stdout.trim(), 'yes');
+    });
+
     it('a wrong CA in the kubeconfig fails TLS verification', async () => {
       const r = await kubectl.run(['get', 'ns'], { wrongCa: true });
       assert.notEqual(r.code, 0);
