@@ -75,7 +75,7 @@ export async function remintCommand(services: Services, store: TokenStore, arg: 
   const p = entry.params;
   const outcome = await mint(services, store, {
     target: { context: p.context, namespace: p.namespace, serviceAccount: p.serviceAccount },
-    options: { expirationSeconds: p.expirationSeconds, audiences: p.audiences, bind: p.boundObject && p.boundObject.kind !== undefined ? { kind: p.boundObject.kind, name: p.boundObject.name } : undefined },
+    options: { expirationSeconds: p.expirationSeconds, audiences: p.audiences, bind: p.boundObject ? { kind: p.boundObject.kind, name: p.boundObject.name } : undefined },
     revocable: p.revocable === true,
     revocableSecret: entry.revokedAt ? undefined : entry.revocableSecret,
     keep: true,

@@ -13,8 +13,16 @@ import type { KeptToken, TokenStore } from './tokenStore';
 import { resolveKept } from './mintCommands';
 
 export type RevocationCheck =
-  | { checked: true; rejected: true; serverError?: string; method: 'tokenReview' | 'selfSubjectReview' }
-  | { checked: true; rejected: false; method: 'tokenReview' | 'selfSubjectReview' }
+  | {
+      checked: true;
+      /** True when the cluster no longer accepts the token. */
+      rejected: boolean;
+      method: 'tokenReview' | 'selfSubjectReview';
+      /** The TokenReview's status.error, e.g. `[invalid bearer token, service account token has been invalidated]`. */
+      serverError?: string;
+      /** Why no TokenReview could be made (then the token itself was presented). */
+      tokenReviewUnavailable?: string;
+    }
   | { checked: false; reason: string };
 
 export type RevokeAction = 'deleteBoundObject' | 'recreateServiceAccount';
@@ -41,6 +49,7 @@ export async function checkRevoked(services: Services, client: ContextClient, to
   let viaTokenReview = true;
   let reason = '';
   for (;;) {
+    if (signal?.aborted) throw new KubeError({ kind: 'cancelled', message: 'The request was cancelled.' });
     try {
       if (viaTokenReview) {
         const r = await kube.tokenReview(client, token, [], signal);
@@ -55,26 +64,29 @@ export async function checkRevoked(services: Services, client: ContextClient, to
         viaTokenReview = false;
         continue;
       }
-      if (!viaTokenReview && KubeError.is(e, 'unauthorized')) return { checked: true, rejected: true, method: 'selfSubjectReview' };
+      if (!viaTokenReview && KubeError.is(e, 'unauthorized')) return { checked: true, rejected: true, method: 'selfSubjectReview', tokenReviewUnavailable: reason };
       if (!viaTokenReview && KubeError.is(e, 'forbidden')) {
         // Authenticated (a 401 would come first) but not allowed to ask: the token still works.
       } else {
-        return { checked: false, reason: (reason ? reason + '; ' : '') + describeKubeError(e) };
+        return { checked: false, reason: (reason ? vscode.l10n.t('no TokenReview: {0}', reason) + '; ' : '') + describeKubeError(e) };
       }
     }
-    if (Date.now() >= deadline) return { checked: true, rejected: false, method: viaTokenReview ? 'tokenReview' : 'selfSubjectReview' };
+    if (Date.now() >= deadline) return { checked: true, rejected: false, method: viaTokenReview ? 'tokenReview' : 'selfSubjectReview', tokenReviewUnavailable: viaTokenReview ? undefined : reason };
     await new Promise((r) => setTimeout(r, CHECK_EVERY_MS));
   }
 }
 
 function describeCheck(check: RevocationCheck): string {
   if (!check.checked) return vscode.l10n.t('Could not check that the cluster rejects it: {0}', check.reason);
+  const noReview = check.tokenReviewUnavailable
+    ? ' ' + vscode.l10n.t('A TokenReview could not be made ({0}), so the token itself was presented to the cluster instead.', check.tokenReviewUnavailable)
+    : '';
   if (check.rejected) {
     return check.method === 'tokenReview'
       ? vscode.l10n.t('Confirmed by a TokenReview: the token no longer authenticates ({0}).', check.serverError ?? 'rejected')
-      : vscode.l10n.t('Confirmed: the cluster answers 401 Unauthorized to the token (checked with the token itself, as TokenReview is not allowed to you).');
+      : vscode.l10n.t('Confirmed: the cluster answers 401 Unauthorized to the token.') + noReview;
   }
-  return vscode.l10n.t('Warning: the cluster still accepts the token. Check for another copy of the bound object or an authentication webhook caching it.');
+  return vscode.l10n.t('Warning: the cluster still accepts the token after {0} s. Check for another copy of the bound object or an authentication webhook caching it.', CHECK_FOR_MS / 1000) + noReview;
 }
 
 export async function revokeCommand(services: Services, store: TokenStore, arg: unknown): Promise<RevokeOutcome | undefined> {
