@@ -1,0 +1,46 @@
+// `npm run test:host [-- --grep <regex>] [--no-build] [--vsix]`
+// Runs the extension-host suite (out/test/suite/**/*.test.js) offline in a real VS Code: code-server
+// 4.100.3 (VS Code 1.100.3) driven by Debian's Chromium through playwright-core. See shared/harness.md.
+//   --grep <regex>  only tests whose full title matches (env MOCHA_GREP in the extension host)
+//   --no-build      skip `node esbuild.mjs` and `tsc -p .` (the caller built already)
+//   --vsix          afterwards, also run the packaged-extension smoke suite (scripts/run-vsix-smoke.mjs)
+// Exits 0 only when the suite passed. Artifacts: test-results/ (failure.png, ui/, run-console.log).
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildBundles, compileTests } from './lib/build.mjs';
+import { ensureCodeServer, repoRoot } from './lib/codeServer.mjs';
+import { runSuite } from './lib/suiteRun.mjs';
+
+const { values } = parseArgs({
+  options: {
+    grep: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    vsix: { type: 'boolean', default: false },
+    'timeout-min': { type: 'string', default: '8' },
+  },
+});
+
+const installSeconds = ensureCodeServer();
+if (installSeconds > 0) console.log(`code-server installed in ${installSeconds} s`);
+if (!values['no-build']) {
+  buildBundles();
+  compileTests();
+}
+
+const { ok } = await runSuite({
+  kind: 'run',
+  label: 'host suite',
+  extensionDevelopmentPath: repoRoot,
+  extensionTestsPath: path.join(repoRoot, 'out', 'test', 'suite', 'index.js'),
+  env: values.grep ? { MOCHA_GREP: values.grep } : {},
+  timeoutMs: Number(values['timeout-min']) * 60_000,
+  prefix: '[host] ',
+});
+
+let smokeOk = true;
+if (values.vsix) {
+  const res = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'run-vsix-smoke.mjs'), '--no-build'], { stdio: 'inherit' });
+  smokeOk = res.status === 0;
+}
+process.exit(ok && smokeOk ? 0 : 1);
