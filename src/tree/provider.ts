@@ -57,9 +57,11 @@ export class ServiceAccountTreeProvider extends Disposable implements vscode.Tre
     if (!node) return this.rootNodes();
     if (!isParentNode(node)) return [];
     const key = nodeId(node);
-    if (!this.states.has(key)) await this.loadFirstPage(node);
+    // A refresh during the load (e.g. a kubeconfig file changed) drops its result: load again,
+    // so callers never see an empty list that only means "interrupted".
+    for (let attempt = 0; attempt < 3 && !this.states.has(key); attempt++) await this.loadFirstPage(node);
     const st = this.states.get(key);
-    if (!st) return []; // refreshed while loading; VS Code asks again.
+    if (!st) return [];
     if (st.error) return [st.error];
     const tail: TreeNode[] = st.pageError ? [st.pageError] : st.continueToken ? [(st.more ??= { kind: 'loadMore', parent: node })] : [];
     return [...st.notes, ...st.nodes, ...tail];

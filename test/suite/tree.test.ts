@@ -1,0 +1,250 @@
+/**
+ * The ServiceAccounts tree in a real workbench, against the test API server.
+ *
+ *   test-admin (current)
+ *   ├─ demo
+ *   │  ├─ ci-deployer        automount: true · 0 token Secrets
+ *   │  │  ├─ Token Secrets
+ *   │  │  └─ Bindings → demo/ci-deployer (Role ci-deployer), …
+ *   │  └─ reader             automount: true · 1 token Secret
+ *   │     └─ Token Secrets → reader-token (last used …)
+ *   └─ payments → api → Token Secrets → api-legacy-token (invalid since …)
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CommandIds, ContextValues } from '../../src/common/commandIds';
+import type { ExtensionApi } from '../../src/extension';
+import type { TreeNode } from '../../src/tree/model';
+import type { TestCluster } from '../../testserver/api';
+import { getApi, resetKubeconfigs, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
+
+function label(api: ExtensionApi, node: TreeNode): string {
+  const l = api.tree.provider.getTreeItem(node).label;
+  return typeof l === 'string' ? l : (l?.label ?? '');
+}
+
+async function children(api: ExtensionApi, node?: TreeNode): Promise<TreeNode[]> {
+  return (await api.tree.provider.getChildren(node)) ?? [];
+}
+
+async function child(api: ExtensionApi, parent: TreeNode | undefined, name: string): Promise<TreeNode> {
+  const all = await children(api, parent);
+  const found = all.find((n) => label(api, n) === name);
+  assert.ok(found, `no child "${name}" under ${parent ? label(api, parent) : 'root'}: ${all.map((n) => label(api, n)).join(', ')}`);
+  return found;
+}
+
+async function walk(api: ExtensionApi, ...names: string[]): Promise<TreeNode> {
+  let node: TreeNode | undefined;
+  for (const name of names) node = await child(api, node, name);
+  return node as TreeNode;
+}
+
+const item = (api: ExtensionApi, n: TreeNode): vscode.TreeItem => api.tree.provider.getTreeItem(n) as vscode.TreeItem;
+/** waitFor, for probes that answer false/undefined while not yet done. */
+const until = <T>(probe: () => T | Promise<T>, what: string): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what) as Promise<NonNullable<T>>;
+const setting = (key: string, value: unknown): Thenable<void> => vscode.workspace.getConfiguration('k8sTokens').update(key, value, vscode.ConfigurationTarget.Global);
+
+describe('ServiceAccounts tree', () => {
+  let api: ExtensionApi;
+  let cluster: TestCluster;
+
+  before(async () => {
+    cluster = await testCluster();
+    api = await getApi();
+    api.tree.refresh(); // other suites change the shared cluster behind the tree's cache
+    await until(async () => (await children(api)).some((n) => n.kind === 'context' && n.entry.name === 'test-admin'), 'context test-admin');
+  });
+
+  afterEach(async () => {
+    await setting('namespaceFilter', undefined);
+    await setting('pageSize', undefined);
+    await resetKubeconfigs();
+  });
+
+  it('shows contexts from every kubeconfig file, the current one marked', async () => {
+    const ctx = await walk(api, 'test-admin');
+    const t = item(api, ctx);
+    assert.equal(t.contextValue, ContextValues.context);
+    assert.equal(t.description, 'current');
+    assert.equal((t.iconPath as vscode.ThemeIcon).id, 'pass-filled');
+    assert.equal(t.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    assert.equal(api.tree.provider.getParent(ctx), undefined);
+  });
+
+  it('lists namespaces, ServiceAccounts with their description, and token Secrets with tracking labels', async () => {
+    const ns = await walk(api, 'test-admin', 'demo');
+    assert.equal(item(api, ns).contextValue, ContextValues.namespace);
+    const reader = await child(api, ns, 'reader');
+    const ri = item(api, reader);
+    assert.equal(ri.contextValue, ContextValues.serviceAccount);
+    // Other suites may add token Secrets to the shared cluster: count what the server holds.
+    const count = cluster.store.list('v1', 'Secret', 'demo').filter((s) => s.type === 'kubernetes.io/service-account-token' && s.metadata.annotations?.['kubernetes.io/service-account.name'] === 'reader').length;
+    assert.ok(count >= 1);
+    assert.equal(ri.description, `automount: true · ${count === 1 ? '1 token Secret' : `${count} token Secrets`}`);
+    assert.match(String(ri.tooltip), /system:serviceaccount:demo:reader/);
+    assert.equal(api.tree.provider.getParent(reader), ns);
+
+    const secrets = await child(api, reader, 'Token Secrets');
+    assert.equal(item(api, secrets).description, String(count));
+    const secret = await child(api, secrets, 'reader-token');
+    const si = item(api, secret);
+    assert.equal(si.contextValue, ContextValues.tokenSecret);
+    assert.match(String(si.description), /^last used \d{4}-\d{2}-\d{2}$/);
+    assert.equal((si.iconPath as vscode.ThemeIcon).id, 'warning');
+
+    const invalid = await walk(api, 'test-admin', 'payments', 'api', 'Token Secrets', 'api-legacy-token');
+    assert.match(String(item(api, invalid).description), /^invalid since \d{4}-\d{2}-\d{2}$/);
+    const none = await children(api, await walk(api, 'test-admin', 'demo', 'ci-deployer', 'Token Secrets'));
+    assert.deepEqual(none.map((n) => [n.kind, label(api, n)]), [['info', 'No long-lived token Secrets']]);
+  });
+
+  it('lists the bindings that apply to a ServiceAccount and opens the role read-only', async () => {
+    const bindings = await walk(api, 'test-admin', 'demo', 'ci-deployer', 'Bindings');
+    const rb = await child(api, bindings, 'demo/ci-deployer');
+    const bi = item(api, rb);
+    assert.equal(bi.contextValue, ContextValues.binding);
+    assert.equal(bi.description, 'Role ci-deployer');
+    const group = await child(api, bindings, 'system:service-account-issuer-discovery');
+    assert.match(String(item(api, group).description), /via group system:serviceaccounts/);
+
+    const opened = (await vscode.commands.executeCommand(CommandIds.openBindingRole, rb)) as { uri: string; text: string };
+    assert.match(opened.text, /kind: Role\n/);
+    assert.match(opened.text, /serviceaccounts\/token/);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === opened.uri);
+    assert.equal(doc?.uri.scheme, 'k8stokens-role', 'served by a content provider, so read-only');
+    assert.equal(doc?.languageId, 'yaml');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('pages with limit/continue behind a "Load more…" node', async () => {
+    for (let i = 0; i < 12; i++) {
+      const name = `paged-${String(i).padStart(2, '0')}`;
+      if (!cluster.store.get('v1', 'ServiceAccount', name, 'monitoring')) cluster.store.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'monitoring' } });
+    }
+    try {
+      await setting('pageSize', 10);
+      const ns = await until(async () => {
+        const n = await walk(api, 'test-admin', 'monitoring');
+        const kids = await children(api, n);
+        return kids.length === 11 ? n : undefined;
+      }, 'first page of 10 + Load more');
+      const first = await children(api, ns);
+      const more = first[first.length - 1];
+      assert.equal(more.kind, 'loadMore');
+      assert.equal(item(api, more).contextValue, ContextValues.loadMore);
+      assert.equal(item(api, more).command?.command, CommandIds.loadMore);
+      await vscode.commands.executeCommand(CommandIds.loadMore, more);
+      const all = await children(api, ns);
+      assert.ok(all.every((n) => n.kind === 'serviceAccount'), 'no Load more once the list is complete');
+      const names = all.map((n) => label(api, n));
+      assert.equal(new Set(names).size, names.length);
+      assert.ok(names.includes('prometheus') && names.includes('paged-11'));
+    } finally {
+      for (let i = 0; i < 12; i++) cluster.store.delete('v1', 'ServiceAccount', `paged-${String(i).padStart(2, '0')}`, 'monitoring');
+    }
+  });
+
+  it('filters namespaces with wildcards and exact names', async () => {
+    await vscode.commands.executeCommand(CommandIds.filterNamespaces, ['pay*']);
+    await until(async () => (await children(api, await walk(api, 'test-admin'))).filter((n) => n.kind === 'namespace').length === 1, 'filtered list');
+    const kids = await children(api, await walk(api, 'test-admin'));
+    assert.deepEqual(kids.map((n) => [n.kind, label(api, n)]), [['info', 'Filtered: pay*'], ['namespace', 'payments']]);
+
+    await vscode.commands.executeCommand(CommandIds.filterNamespaces, ['demo', 'nope']);
+    const exact = await until(async () => {
+      const k = await children(api, await walk(api, 'test-admin'));
+      return k.some((n) => label(api, n) === 'Namespace "nope" does not exist') ? k : undefined;
+    }, 'exact filter');
+    assert.deepEqual(exact.filter((n) => n.kind === 'namespace').map((n) => label(api, n)), ['demo']);
+
+    await vscode.commands.executeCommand(CommandIds.clearNamespaceFilter);
+    await until(async () => (await children(api, await walk(api, 'test-admin'))).filter((n) => n.kind === 'namespace').length >= 6, 'unfiltered');
+  });
+
+  it('shows unreachable, TLS, 401 and 403 failures as error nodes with Retry', async () => {
+    await writeExtraKubeconfig({ contextName: 'unreachable', server: 'https://127.0.0.1:1' });
+    await writeExtraKubeconfig({ contextName: 'bad-ca', wrongCa: true });
+    await writeExtraKubeconfig({ contextName: 'expired', token: 'not-a-valid-token' });
+    await writeExtraKubeconfig({ contextName: 'jane', token: cluster.userToken('jane'), namespace: 'demo' });
+    await until(async () => (await children(api)).some((n) => n.kind === 'context' && n.entry.name === 'jane'), 'extra contexts');
+
+    const expect = async (ctx: string, pattern: RegExp, kind: string): Promise<void> => {
+      const kids = await children(api, await walk(api, ctx));
+      assert.equal(kids.length, 1, `${ctx}: ${kids.map((n) => label(api, n)).join(', ')}`);
+      const err = kids[0];
+      assert.equal(err.kind, 'error');
+      assert.equal(err.kind === 'error' && err.errorKind, kind);
+      const t = item(api, err);
+      assert.equal(t.contextValue, ContextValues.error);
+      assert.equal(t.command?.command, CommandIds.retry);
+      assert.match(String(t.label), pattern);
+    };
+    await expect('unreachable', /Cannot reach the cluster/, 'unreachable');
+    await expect('bad-ca', /certificate is not trusted/, 'tls');
+    await expect('expired', /401 Unauthorized/, 'unauthorized');
+
+    // jane may not list namespaces: the context's own namespace is shown, with the reason.
+    const jane = await children(api, await walk(api, 'jane'));
+    assert.deepEqual(jane.map((n) => [n.kind, label(api, n)]), [['info', 'Showing only "demo": you may not list namespaces'], ['namespace', 'demo']]);
+    assert.match(String(item(api, jane[0]).tooltip), /jane may not list namespaces cluster-wide/);
+  });
+
+  it('retries a failed load', async () => {
+    cluster.setFault({ kind: 'status500', pathIncludes: '/namespaces/kube-public/serviceaccounts' });
+    try {
+      const ns = await walk(api, 'test-admin', 'kube-public');
+      api.tree.refresh(ns);
+      const kids = await children(api, ns);
+      assert.equal(kids[0].kind, 'error');
+      assert.equal(kids[0].kind === 'error' && kids[0].errorKind, 'server');
+      cluster.setFault(undefined);
+      await vscode.commands.executeCommand(CommandIds.retry, kids[0]);
+      const after = await children(api, ns);
+      assert.deepEqual(after.map((n) => label(api, n)), ['default']);
+    } finally {
+      cluster.setFault(undefined);
+    }
+  });
+
+  it('shows a broken kubeconfig file as an error node naming the file', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'broken-')), 'broken-config');
+    fs.writeFileSync(file, 'apiVersion: v1\nclusters: [\n  - oops: {\n');
+    const paths = vscode.workspace.getConfiguration('k8sTokens').get<string[]>('kubeconfigPaths', []);
+    await setting('kubeconfigPaths', [...paths, file]);
+    try {
+      const problem = await until(async () => (await children(api)).find((n) => n.kind === 'kubeconfigProblem' && n.problem.file === file), 'problem node');
+      const t = item(api, problem);
+      assert.equal(t.label, 'broken-config');
+      assert.ok(String(t.description).length > 0);
+      assert.equal(t.contextValue, ContextValues.error);
+      assert.ok((await children(api)).some((n) => n.kind === 'context' && n.entry.name === 'test-admin'), 'other files still load');
+    } finally {
+      await setting('kubeconfigPaths', paths);
+    }
+  });
+
+  it('makes a context current by editing only the current-context line', async () => {
+    await writeExtraKubeconfig({ contextName: 'jane', token: cluster.userToken('jane') });
+    await until(async () => (await children(api)).some((n) => n.kind === 'context' && n.entry.name === 'jane'), 'context jane');
+    const before = await walk(api, 'test-admin');
+    assert.equal(before.kind === 'context' && before.entry.isCurrent, true);
+    const file = before.kind === 'context' ? before.entry.file : '';
+    const original = fs.readFileSync(file, 'utf8');
+    const r = (await vscode.commands.executeCommand(CommandIds.useContext, await walk(api, 'jane'))) as { file: string };
+    try {
+      assert.equal(r.file, file, 'written to the file that sets current-context');
+      assert.equal(fs.readFileSync(file, 'utf8'), original.replace(/current-context: test-admin/, 'current-context: jane'));
+      await until(async () => {
+        const j = (await children(api)).find((n) => n.kind === 'context' && n.entry.name === 'jane');
+        return j?.kind === 'context' && j.entry.isCurrent;
+      }, 'jane current');
+    } finally {
+      await vscode.commands.executeCommand(CommandIds.useContext, 'test-admin');
+    }
+    assert.equal(fs.readFileSync(file, 'utf8'), original);
+  });
+});
