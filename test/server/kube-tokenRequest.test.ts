@@ -85,6 +85,18 @@ describe('kube layer: TokenRequest, revocable tokens, legacy Secrets, export', (
     assert.equal(plain.exp - plain.iat, 3607);
   });
 
+  it('binds to a Node or a Secret and pins the uid; a stale uid is a 409', async () => {
+    const node = cluster.store.get('v1', 'Node', 'node-1');
+    const r = await requestToken(admin, { namespace: 'demo', serviceAccount: 'reader', expirationSeconds: 3600, boundObjectRef: { kind: 'Node', name: 'node-1', uid: node?.metadata.uid } });
+    assert.deepEqual(claimsOf(r.token)['kubernetes.io']?.node, { name: 'node-1', uid: node?.metadata.uid });
+    const secret = cluster.store.get('v1', 'Secret', 'reader-token', 'demo');
+    const s = await requestToken(admin, { namespace: 'demo', serviceAccount: 'reader', expirationSeconds: 3600, boundObjectRef: { kind: 'Secret', name: 'reader-token' } });
+    assert.deepEqual(claimsOf(s.token)['kubernetes.io']?.secret, { name: 'reader-token', uid: secret?.metadata.uid });
+    const e = await rejection(requestToken(admin, { namespace: 'demo', serviceAccount: 'reader', expirationSeconds: 3600, boundObjectRef: { kind: 'Node', name: 'node-1', uid: 'stale' } }));
+    assert.equal(e.kind, 'conflict');
+    assert.match(e.message, /does not match the UID in record/);
+  });
+
   it('gets 422 for less than 10 minutes, with the server message', async () => {
     const e = await rejection(requestToken(admin, { namespace: 'demo', serviceAccount: 'reader', expirationSeconds: 60 }));
     assert.equal(e.kind, 'invalid');

@@ -133,6 +133,22 @@ describe('Token minting', () => {
     assert.match(old.status === 'failed' ? old.message : '', /older than Kubernetes 1\.22/);
   });
 
+  it('explains a timeout, with the request timeout setting', async () => {
+    const cfg = vscode.workspace.getConfiguration('k8sTokens');
+    await cfg.update('requestTimeoutSeconds', 1, vscode.ConfigurationTarget.Global);
+    try {
+      await sessionQuiet(api);
+      cluster.setFault({ kind: 'latency', delayMs: 2500, pathIncludes: '/serviceaccounts/reader/token' });
+      const r = await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '1h' });
+      assert.equal(r.status === 'failed' && r.errorKind, 'timeout');
+      assert.match(r.status === 'failed' ? r.message : '', /did not answer in time.*k8sTokens\.requestTimeoutSeconds/);
+    } finally {
+      cluster.setFault(undefined);
+      await cfg.update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+      await sessionQuiet(api);
+    }
+  });
+
   it('mints a revocable token and revokes it, confirmed by a TokenReview', async () => {
     const m = minted(await run<MintOutcome>(CommandIds.mintRevocableToken, { ...target, duration: '1h', keep: true }));
     assert.match(m.revocableSecret ?? '', /^reader-revocable-[a-z0-9]{5}$/);

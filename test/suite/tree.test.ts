@@ -19,7 +19,7 @@ import { CommandIds, ContextValues } from '../../src/common/commandIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/model';
 import type { TestCluster } from '../../testserver/api';
-import { getApi, resetKubeconfigs, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
+import { captureWorkbench, getApi, resetKubeconfigs, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
 
 function label(api: ExtensionApi, node: TreeNode): string {
   const l = api.tree.provider.getTreeItem(node).label;
@@ -100,6 +100,18 @@ describe('ServiceAccounts tree', () => {
     assert.match(String(item(api, invalid).description), /^invalid since \d{4}-\d{2}-\d{2}$/);
     const none = await children(api, await walk(api, 'test-admin', 'demo', 'ci-deployer', 'Token Secrets'));
     assert.deepEqual(none.map((n) => [n.kind, label(api, n)]), [['info', 'No long-lived token Secrets']]);
+  });
+
+  it('renders in the real view: reveal expands the path to a token Secret', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.k8sTokens');
+    const secret = await walk(api, 'test-admin', 'demo', 'reader', 'Token Secrets', 'reader-token');
+    await api.tree.view.reveal(secret, { expand: true, select: true, focus: true });
+    const shot = await waitFor(async () => {
+      const c = await captureWorkbench('tree-demo-cluster', { selector: '[id="workbench.view.extension.k8sTokens"] .monaco-list-row' });
+      const rows = c.texts.join('\n');
+      return ['test-admin', 'demo', 'ci-deployer', 'reader', 'Token Secrets', 'reader-token', 'Bindings'].every((t) => rows.includes(t)) ? c : undefined;
+    }, 'the revealed rows in the view', 20_000);
+    assert.ok(shot.texts.some((t) => /reader-token\s*last used/.test(t)), shot.texts.join(' | '));
   });
 
   it('lists the bindings that apply to a ServiceAccount and opens the role read-only', async () => {
