@@ -9,12 +9,19 @@ import { RESULT_MARKER, runSuiteInWorkbench } from './workbench.mjs';
 export const resultsDir = path.join(repoRoot, 'test-results');
 export const fixtureWorkspace = path.join(repoRoot, 'test', 'fixtures', 'workspace');
 
-/** A new `.vscode-test/<kind>-<time>` folder; older ones of the same kind beyond the last 3 are removed. */
+/**
+ * A new `.vscode-test/<kind>-<time>` folder. Folders kept by earlier failed runs are removed when more
+ * than 3 exist, but only those older than an hour: another run in the same tree may still use its own.
+ */
 export function newRunDir(kind) {
   const base = path.join(repoRoot, '.vscode-test');
   fs.mkdirSync(base, { recursive: true });
   const old = fs.readdirSync(base).filter((d) => d.startsWith(`${kind}-`)).sort();
-  for (const d of old.slice(0, Math.max(0, old.length - 3))) fs.rmSync(path.join(base, d), { recursive: true, force: true });
+  const hourAgo = Date.now() - 3_600_000;
+  for (const d of old.slice(0, Math.max(0, old.length - 3))) {
+    const dir = path.join(base, d);
+    if (fs.statSync(dir).mtimeMs < hourAgo) fs.rmSync(dir, { recursive: true, force: true });
+  }
   const dir = path.join(base, `${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
   fs.mkdirSync(dir, { recursive: true });
   return dir;
