@@ -7,6 +7,7 @@ import type { ClusterSession } from '../kube/session';
 import type { BindableKind, BoundObjectRef } from '../kube/tokenRequest';
 import { DURATION_PRESETS, parseDuration, checkExpirationSeconds } from './duration';
 import type { MintTarget } from './mintFailure';
+import { isTreeNode } from './targets';
 
 export interface MintOptions {
   expirationSeconds: number;
@@ -20,7 +21,7 @@ export interface MintOptions {
  * missing ones take their defaults instead of being asked.
  */
 export function optionsFromArg(arg: unknown, defaultDuration: string): { options: Partial<MintOptions>; error?: string; given: boolean } {
-  const o = (typeof arg === 'object' && arg !== null && !('parent' in arg) ? arg : {}) as Record<string, unknown>;
+  const o = (typeof arg === 'object' && arg !== null && !isTreeNode(arg) ? arg : {}) as Record<string, unknown>;
   const given = 'duration' in o || 'audiences' in o || 'bind' in o;
   const options: Partial<MintOptions> = {};
   const d = o.duration ?? (given ? defaultDuration : undefined);

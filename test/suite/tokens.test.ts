@@ -74,6 +74,22 @@ describe('Token minting', () => {
     assert.ok(!state.includes(m.token), 'no token value in globalState');
   });
 
+  it('asks lifetime, audiences and binding when they are not given, offering the defaults first', async () => {
+    let result: MintOutcome | undefined;
+    const running = run<MintOutcome>(CommandIds.mintToken, target).then((r) => (result = r));
+    // Accept the first item of each quick pick: default lifetime (1h), cluster audiences, not bound.
+    await until(async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((r) => setTimeout(r, 200));
+      return result;
+    }, 'the three prompts to be answered');
+    await running;
+    const m = minted(result);
+    assert.equal(m.report.requestedSeconds, 3600);
+    assert.equal(m.boundObject, undefined);
+    assert.deepEqual(m.audiences, ['https://kubernetes.default.svc.cluster.local']);
+  });
+
   it('refuses less than 10 minutes before calling the cluster, in the API server wording', async () => {
     const before = cluster.requestCounts().get('POST /api/v1/namespaces/demo/serviceaccounts/reader/token') ?? 0;
     const r = await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '5m' });
