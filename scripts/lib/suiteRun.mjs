@@ -104,7 +104,7 @@ export async function runSuite({ kind, label, extensionDevelopmentPath, extensio
   const passed = result?.passed ?? 0;
   // A run that broke before reporting counts as one failure, so totals never hide it.
   const failed = (result?.failed ?? 0) + (problems.length > 0 && !(result?.failed > 0) ? 1 : 0);
-  console.log(`${label}: ${passed} passing, ${failed} failing in ${seconds} s`);
+  console.log(`${label}: ${passed} passing, ${failed} failing in ${seconds} s (workbench exit code ${outcome.exitCode ?? 'none'})`);
   // The machine-readable total for scripts/test-all.mjs.
   if (printTotal) console.log(`${RESULT_MARKER}_TOTAL ${JSON.stringify({ suite: kind, passed, failed, seconds: Number(seconds) })}`);
   return { ok, passed, failed };
