@@ -78,6 +78,7 @@ export class Controllers {
       const current = this.ctx.store.get(core.secrets, ns, name);
       if (current && current.metadata.uid === uid) this.fillTokenSecret(current);
     }, this.ctx.config.legacyTokenControllerDelayMs);
+    timer.unref();
     this.timers.add(timer);
   }
 

@@ -76,6 +76,7 @@ export class ApiServer {
 
   close(): Promise<void> {
     return new Promise((resolve) => {
+      // Open watches and keep-alive sockets are cut, so close() never waits on clients.
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });

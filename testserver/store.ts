@@ -105,20 +105,37 @@ const metadataOrder = [
   'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
   'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
 ];
+const metadataKeys = new Set(metadataOrder);
+
+/** Metadata in Go ObjectMeta field order, null/undefined dropped; `set` overrides (undefined removes). */
+function orderedMetadata(meta: Record<string, unknown>, set: Record<string, unknown> = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of metadataOrder) {
+    const v = k in set ? set[k] : meta[k];
+    if (v !== undefined && v !== null) out[k] = v;
+  }
+  for (const k in meta) if (!metadataKeys.has(k) && meta[k] !== undefined && meta[k] !== null) out[k] = meta[k];
+  return out;
+}
 
 /** kind, apiVersion, metadata (Go ObjectMeta field order), then the rest as given. */
-export function normalizeObject(obj: Record<string, unknown>): KObject {
-  const meta = (obj.metadata ?? {}) as Record<string, unknown>;
-  const orderedMeta: Record<string, unknown> = {};
-  for (const k of metadataOrder) if (meta[k] !== undefined && meta[k] !== null) orderedMeta[k] = meta[k];
-  for (const k of Object.keys(meta)) if (!(k in orderedMeta) && meta[k] !== undefined && meta[k] !== null) orderedMeta[k] = meta[k];
-  const out: Record<string, unknown> = { kind: obj.kind, apiVersion: obj.apiVersion, metadata: orderedMeta };
-  for (const k of Object.keys(obj)) if (!(k in out) && obj[k] !== undefined) out[k] = obj[k];
+export function normalizeObject(obj: Record<string, unknown>, metaOverrides?: Record<string, unknown>): KObject {
+  const out: Record<string, unknown> = { kind: obj.kind, apiVersion: obj.apiVersion, metadata: orderedMetadata((obj.metadata ?? {}) as Record<string, unknown>, metaOverrides) };
+  for (const k in obj) if (k !== 'kind' && k !== 'apiVersion' && k !== 'metadata' && obj[k] !== undefined) out[k] = obj[k];
   return out as KObject;
 }
 
+let lastSecond = NaN;
+let lastStamp = '';
+
+/** RFC 3339 in whole seconds (metav1.Time); cached per second because seeding formats thousands. */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastStamp = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastStamp;
 }
 
 export class Store {
@@ -167,13 +184,13 @@ export class Store {
 
   /** Fills uid, resourceVersion, creationTimestamp; does not persist. Used by create and by dryRun. */
   prepareNew(rt: ResourceType, input: NewObject): KObject {
-    const meta = { ...input.metadata } as Record<string, unknown>;
-    if (!rt.namespaced) delete meta.namespace;
-    meta.uid = randomUUID();
-    meta.resourceVersion = String(this.rv + 1);
-    meta.creationTimestamp = rfc3339(this.now());
-    delete meta.deletionTimestamp;
-    return normalizeObject({ ...input, apiVersion: apiVersionOf(rt), kind: rt.kind, metadata: meta });
+    return normalizeObject({ ...input, apiVersion: apiVersionOf(rt), kind: rt.kind }, {
+      namespace: rt.namespaced ? input.metadata.namespace : undefined,
+      uid: randomUUID(),
+      resourceVersion: String(this.rv + 1),
+      creationTimestamp: rfc3339(this.now()),
+      deletionTimestamp: undefined,
+    });
   }
 
   create(rt: ResourceType, input: NewObject): KObject {
@@ -195,10 +212,7 @@ export class Store {
     const old = table.get(ns, obj.metadata.name);
     if (!old) throw notFound(rt.resource, rt.group, obj.metadata.name);
     this.rv++;
-    const next = normalizeObject({
-      ...obj,
-      metadata: { ...obj.metadata, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp, resourceVersion: String(this.rv) },
-    });
+    const next = normalizeObject(obj, { uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp, resourceVersion: String(this.rv) });
     table.set(ns, next.metadata.name, next);
     this.emit('MODIFIED', rt, next);
     return next;

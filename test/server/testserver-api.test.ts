@@ -241,8 +241,13 @@ describe('test server: objects', () => {
     const rv = String((list.body.metadata as { resourceVersion: string }).resourceVersion);
     const lines: { type: string; object: { metadata: { name: string } } }[] = [];
     const req = request(new URL(`/api/v1/namespaces/demo/serviceaccounts?watch=true&resourceVersion=${rv}`, cluster.url), { ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.adminToken}` } });
-    const done = new Promise<void>((resolve) => {
+    let gotTwo: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (gotTwo = resolve));
+    // The server subscribes before it sends the response head, so changes made after it arrives are seen.
+    const subscribed = new Promise<void>((resolve, reject) => {
+      req.on('error', reject);
       req.on('response', (res) => {
+        resolve();
         let buf = '';
         res.on('data', (c: Buffer) => {
           buf += c.toString();
@@ -250,17 +255,20 @@ describe('test server: objects', () => {
             lines.push(JSON.parse(buf.slice(0, i)));
             buf = buf.slice(i + 1);
           }
-          if (lines.length >= 2) resolve();
+          if (lines.length >= 2) gotTwo();
         });
       });
     });
     req.end();
-    await new Promise((r) => setTimeout(r, 50));
-    cluster.store.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'watched', namespace: 'demo' } });
-    cluster.store.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'elsewhere', namespace: 'payments' } });
-    cluster.store.delete('v1', 'ServiceAccount', 'watched', 'demo');
-    await done;
-    req.destroy();
+    try {
+      await subscribed;
+      cluster.store.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'watched', namespace: 'demo' } });
+      cluster.store.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'elsewhere', namespace: 'payments' } });
+      cluster.store.delete('v1', 'ServiceAccount', 'watched', 'demo');
+      await done;
+    } finally {
+      req.destroy();
+    }
     assert.deepEqual(lines.map((l) => `${l.type} ${l.object.metadata.name}`), ['ADDED watched', 'DELETED watched']);
   });
 

@@ -47,6 +47,8 @@ export function call(cluster: TestCluster, method: string, urlPath: string, opts
       });
     });
     req.on('error', reject);
+    // Fail instead of hanging a test run when the server never answers.
+    req.setTimeout(15000, () => req.destroy(new Error(`${method} ${urlPath}: no answer in 15 s`)));
     if (payload !== undefined) req.write(payload);
     req.end();
   });

@@ -32,12 +32,15 @@ export function watchObjects(req: ApiRequest, svc: Services, rt: ResourceType): 
         if (e.rt === rt && matches(e.obj)) send(e.type, e.obj);
       };
       const unsubscribe = svc.ctx.store.onChange(listener);
+      // Send the head now (subscribed), as the apiserver does, so clients see the watch is established.
+      res.flushHeaders();
       const stop = (): void => {
         clearTimeout(timer);
         unsubscribe();
         if (!res.writableEnded) res.end();
       };
       const timer = setTimeout(stop, Math.max(1, timeoutSeconds) * 1000);
+      timer.unref();
       res.on('close', stop);
     },
   };
