@@ -8,7 +8,9 @@ import { Config } from './common/config';
 import { ErrorReporter } from './common/errors';
 import { Log } from './common/log';
 import type { Services } from './common/services';
+import { registerExpiry, type ExpiryApi } from './expiry/registerExpiry';
 import { ClusterSession } from './kube/session';
+import { registerPermissions, type PermissionsApi } from './permissions/registerPermissions';
 import { registerTokens, type TokensApi } from './tokens/registerTokens';
 import type { TokenStore } from './tokens/tokenStore';
 import { registerTree, type ServiceAccountTree } from './tree/registerTree';
@@ -19,6 +21,8 @@ export interface ExtensionApi {
   readonly tree: ServiceAccountTree;
   readonly tokens: TokensApi;
   readonly tokenStore: TokenStore;
+  readonly expiry: ExpiryApi;
+  readonly permissions: PermissionsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -33,8 +37,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const tree = registerTree(services);
   const tokens = registerTokens(services, tree);
+  const expiry = registerExpiry(services, tokens.store);
+  const permissions = registerPermissions(services);
 
-  return { services, tree, tokens, tokenStore: tokens.store };
+  return { services, tree, tokens, tokenStore: tokens.store, expiry, permissions };
 }
 
 export function deactivate(): void {

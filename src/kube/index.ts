@@ -57,3 +57,4 @@ export * from './serviceAccounts';
 export * from './bindings';
 export * from './tokenRequest';
 export * from './secrets';
+export * from './permissions';

@@ -1,0 +1,126 @@
+/**
+ * Cluster reads behind the permissions matrix: the RBAC objects that can grant in a namespace
+ * (each list may be forbidden on its own), and batches of SubjectAccessReviews for a ServiceAccount.
+ */
+import { KubeError } from './errors';
+import type { ContextClient } from './http';
+import { serviceAccountAccessReview, type AccessResult, type ResourceAttributes } from './reviews';
+import { listAll } from './serviceAccounts';
+
+export interface RbacRuleObject {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+}
+
+export interface RbacRoleObject {
+  kind: 'Role' | 'ClusterRole';
+  name: string;
+  namespace?: string;
+  rules: RbacRuleObject[];
+}
+
+export interface RbacBindingObject {
+  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  name: string;
+  namespace?: string;
+  roleRef: { kind: string; name: string };
+  subjects: { kind: string; name: string; namespace?: string }[];
+}
+
+export interface RbacSnapshot {
+  roles: RbacRoleObject[];
+  clusterRoles: RbacRoleObject[];
+  roleBindings: RbacBindingObject[];
+  clusterRoleBindings: RbacBindingObject[];
+  /** Lists that could not be read (403), so the snapshot may miss grants. */
+  forbidden: KubeError[];
+}
+
+interface RawRole {
+  metadata?: { name?: string; namespace?: string };
+  rules?: RbacRuleObject[] | null;
+}
+interface RawBinding {
+  metadata?: { name?: string; namespace?: string };
+  roleRef?: { kind?: string; name?: string };
+  subjects?: { kind: string; name: string; namespace?: string }[] | null;
+}
+
+const RBAC = '/apis/rbac.authorization.k8s.io/v1';
+
+const toRole = (kind: RbacRoleObject['kind'], r: RawRole): RbacRoleObject => ({
+  kind,
+  name: r.metadata?.name ?? '',
+  namespace: kind === 'Role' ? r.metadata?.namespace : undefined,
+  rules: (r.rules ?? []).map((rule) => ({ ...rule, verbs: rule.verbs ?? [] })),
+});
+const toBinding = (kind: RbacBindingObject['kind'], b: RawBinding): RbacBindingObject => ({
+  kind,
+  name: b.metadata?.name ?? '',
+  namespace: kind === 'RoleBinding' ? b.metadata?.namespace : undefined,
+  roleRef: { kind: b.roleRef?.kind ?? '', name: b.roleRef?.name ?? '' },
+  subjects: b.subjects ?? [],
+});
+
+/**
+ * Roles and RoleBindings of `namespace` plus every ClusterRole and ClusterRoleBinding: all the RBAC
+ * authorizer consults for a request in that namespace. A forbidden list is left empty and reported.
+ */
+export async function readRbacSnapshot(client: ContextClient, namespace: string, signal?: AbortSignal): Promise<RbacSnapshot> {
+  const forbidden: KubeError[] = [];
+  const read = async <R>(path: string): Promise<R[]> => {
+    try {
+      return await listAll<R>(client, path, signal);
+    } catch (e) {
+      if (!KubeError.is(e, 'forbidden')) throw e;
+      forbidden.push(e);
+      return [];
+    }
+  };
+  const ns = encodeURIComponent(namespace);
+  const [roles, roleBindings, clusterRoles, clusterRoleBindings] = await Promise.all([
+    read<RawRole>(`${RBAC}/namespaces/${ns}/roles`),
+    read<RawBinding>(`${RBAC}/namespaces/${ns}/rolebindings`),
+    read<RawRole>(`${RBAC}/clusterroles`),
+    read<RawBinding>(`${RBAC}/clusterrolebindings`),
+  ]);
+  return {
+    roles: roles.map((r) => toRole('Role', r)),
+    roleBindings: roleBindings.map((b) => toBinding('RoleBinding', b)),
+    clusterRoles: clusterRoles.map((r) => toRole('ClusterRole', r)),
+    clusterRoleBindings: clusterRoleBindings.map((b) => toBinding('ClusterRoleBinding', b)),
+    forbidden,
+  };
+}
+
+/**
+ * One SubjectAccessReview per attribute set, `concurrency` at a time, results in input order.
+ * The first failure (e.g. 403: the caller may not create subjectaccessreviews) rejects the batch.
+ */
+export async function serviceAccountAccessReviews(
+  client: ContextClient,
+  sa: { namespace: string; name: string },
+  attrs: readonly ResourceAttributes[],
+  options: { concurrency?: number; signal?: AbortSignal } = {},
+): Promise<AccessResult[]> {
+  const results: AccessResult[] = new Array<AccessResult>(attrs.length);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < attrs.length) {
+      const i = next++;
+      try {
+        results[i] = await serviceAccountAccessReview(client, sa, attrs[i], options.signal);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, attrs.length)) }, worker);
+  await Promise.all(workers);
+  return results;
+}
