@@ -57,4 +57,6 @@ export * from './serviceAccounts';
 export * from './bindings';
 export * from './tokenRequest';
 export * from './secrets';
+export * from './oidc';
+export * from './doctor';
 export * from './permissions';

@@ -1,0 +1,218 @@
+/**
+ * The token doctor's judgement: from a decoded token and the facts one cluster gave about it
+ * (src/kube/doctor.ts), a list of findings, each with a severity, a title, the detail and a fix.
+ * Pure: no `vscode`, no network; strings through @vscode/l10n.
+ */
+import * as l10n from '@vscode/l10n';
+import { describePermission } from '../kube/describe';
+import type { DoctorTarget, Fact, FactError, ObjectFacts, TokenClusterFacts } from '../kube/doctor';
+import { bindingOf, type TokenClaims } from './claims';
+import type { Explanation } from './explain';
+import { explainRejection, remintFix, type RejectionContext } from './reviewErrors';
+import { summarizeRules } from './rulesSummary';
+import { signatureFindings } from './signatureFindings';
+
+export type Severity = 'error' | 'warning' | 'info' | 'ok';
+
+export interface Finding {
+  /** Stable id, e.g. `rejected.expired`, `unknownKid`, `serviceAccountRecreated` (tests and telemetry-free logic use it). */
+  code: string;
+  severity: Severity;
+  title: string;
+  detail: string;
+  fix?: string;
+}
+
+export interface DoctorReport {
+  context: string;
+  server: string;
+  /** What the cluster said: it accepts the token, rejects it, or could not be asked. */
+  verdict: 'accepted' | 'rejected' | 'unknown';
+  findings: Finding[];
+}
+
+/** What the cluster side must look up for this token. */
+export function doctorTarget(c: TokenClaims): DoctorTarget {
+  const k = c.kubernetes;
+  const binding = bindingOf(k);
+  const namespace = k?.namespace ?? c.subjectServiceAccount?.namespace;
+  const serviceAccount = k?.serviceAccount?.name ?? c.subjectServiceAccount?.name;
+  return {
+    namespace,
+    serviceAccount,
+    bound: binding?.ref.name ? { kind: binding.kind, name: binding.ref.name } : undefined,
+    legacy: c.kind === 'legacy',
+    audiences: c.audiences,
+  };
+}
+
+export function describeFactError(e: FactError): string {
+  if (e.kind === 'forbidden' && e.permission) return l10n.t('{0} may not {1}.', e.permission.user, describePermission(e.permission));
+  return e.message;
+}
+
+/** Findings from the token alone (no cluster): expiry, staleness, legacy risk. */
+export function tokenFindings(x: Explanation): Finding[] {
+  const c = x.claims;
+  const ctx = rejectionContext(c);
+  switch (x.status) {
+    case 'expired':
+      return [{ code: 'expired', severity: 'error', title: x.statusText, detail: l10n.t('Every cluster refuses a token after its exp time.'), fix: remintFix(ctx) }];
+    case 'notYetValid':
+      return [{ code: 'notYetValid', severity: 'error', title: x.statusText, detail: l10n.t('Clusters refuse a token before its nbf time (with one minute of leeway).'), fix: l10n.t('Check the clocks of this machine and of the issuer.') }];
+    case 'expiresSoon':
+      return [{ code: 'expiresSoon', severity: 'warning', title: x.statusText, detail: l10n.t('Whatever uses this token will start failing soon.'), fix: remintFix(ctx) }];
+    case 'stale':
+      return [{ code: 'stale', severity: 'warning', title: x.statusText, detail: l10n.t('The kubelet would have replaced this copy already; the API server still accepts it but flags every use as stale (authentication.k8s.io/stale-token).'), fix: l10n.t('Read the token from the projected volume file each time instead of keeping a copy.') }];
+    case 'legacyNoExpiry':
+      return [{ code: 'legacy', severity: 'warning', title: l10n.t('Legacy Secret-based token: it never expires'), detail: l10n.t('It stays valid until its Secret "{0}" or its ServiceAccount is deleted; anyone holding a copy keeps access.', c.legacySecretName ?? '?'), fix: l10n.t('Replace it with a short-lived token (kubectl create token, or a projected serviceAccountToken volume), then delete the Secret.') }];
+    default:
+      return [];
+  }
+}
+
+function rejectionContext(c: TokenClaims): RejectionContext {
+  const t = doctorTarget(c);
+  return { namespace: t.namespace, serviceAccount: t.serviceAccount, tokenAudiences: c.audiences, boundKind: t.bound?.kind, boundName: t.bound?.name };
+}
+
+function reviewFindings(x: Explanation, facts: TokenClusterFacts, out: Finding[]): DoctorReport['verdict'] {
+  const ctx = rejectionContext(x.claims);
+  const review = facts.tokenReview;
+  if (review.ok && review.value.authenticated) {
+    const u = review.value.user;
+    const extra = Object.entries(u.extra ?? {}).map(([k, v]) => `${k}=${v.join(',')}`);
+    out.push({
+      code: 'accepted',
+      severity: 'ok',
+      title: l10n.t('The cluster accepts this token'),
+      detail: l10n.t('TokenReview: authenticated as {0} (uid {1}), groups {2}{3}.', u.username ?? '?', u.uid ?? '?', (u.groups ?? []).join(', '), extra.length ? `; ${extra.join('; ')}` : ''),
+    });
+    return 'accepted';
+  }
+  if (review.ok) {
+    const r = explainRejection(review.value.error ?? '', ctx);
+    out.push({ code: r.code, severity: 'error', title: r.title, detail: r.detail, fix: r.fix });
+    const own = facts.ownAudienceReview;
+    if (r.code === 'rejected.audience' && own?.ok) {
+      if (own.value.authenticated) {
+        out.push({ code: 'ownAudienceAccepted', severity: 'info', title: l10n.t('Valid for its own audience'), detail: l10n.t('For {0} the cluster accepts it: the service it was minted for can check it with a TokenReview.', x.claims.audiences.join(', ')) });
+      } else {
+        const second = explainRejection(own.value.error ?? '', ctx);
+        out.push({ code: second.code, severity: 'error', title: second.title, detail: second.detail, fix: second.fix });
+      }
+    }
+    return 'rejected';
+  }
+  const e = review.error;
+  out.push(
+    e.kind === 'forbidden'
+      ? {
+          code: 'tokenReviewForbidden',
+          severity: 'warning',
+          title: l10n.t('Cannot ask the cluster with a TokenReview'),
+          detail: describeFactError(e),
+          fix: l10n.t('Allow your user to create tokenreviews (API group authentication.k8s.io), e.g. kubectl create clusterrolebinding {0}-auth-delegator --clusterrole=system:auth-delegator --user={0}', e.permission?.user ?? '<you>'),
+        }
+      : { code: 'tokenReviewFailed', severity: 'warning', title: l10n.t('The TokenReview failed'), detail: describeFactError(e) },
+  );
+  const self = facts.selfReview;
+  if (self?.ok) {
+    out.push({ code: 'selfReviewAccepted', severity: 'ok', title: l10n.t('The cluster accepts this token'), detail: l10n.t('A SelfSubjectReview made with the token says it is {0}, groups {1}.', self.value.username ?? '?', (self.value.groups ?? []).join(', ')) });
+    return 'accepted';
+  }
+  if (self && (self.error.kind === 'unauthorized' || self.error.status === 401)) {
+    out.push({ code: 'selfReviewRejected', severity: 'error', title: l10n.t('The cluster rejects this token (401 Unauthorized)'), detail: l10n.t('The API server gives no reason to the token itself; a TokenReview would say why.'), fix: remintFix(ctx) });
+    return 'rejected';
+  }
+  return 'unknown';
+}
+
+function objectFinding(
+  what: 'serviceAccount' | 'boundObject',
+  label: string,
+  fact: Fact<ObjectFacts> | undefined,
+  claimUid: string | undefined,
+  ctx: RejectionContext,
+): Finding | undefined {
+  if (!fact) return undefined;
+  if (!fact.ok) {
+    if (fact.error.kind === 'notFound') {
+      const fix = what === 'serviceAccount' && ctx.serviceAccount && ctx.namespace
+        ? l10n.t('Recreate it (kubectl create serviceaccount {0} -n {1}) and mint a new token.', ctx.serviceAccount, ctx.namespace)
+        : remintFix(ctx);
+      return { code: `${what}Deleted`, severity: 'error', title: l10n.t('{0} no longer exists', label), detail: l10n.t('Tokens of a deleted object stop working.'), fix };
+    }
+    return { code: `${what}Unchecked`, severity: 'info', title: l10n.t('Could not check {0}', label), detail: describeFactError(fact.error) };
+  }
+  if (claimUid && fact.value.uid && claimUid !== fact.value.uid) {
+    return { code: `${what}Recreated`, severity: 'error', title: l10n.t('{0} was recreated', label), detail: l10n.t('It has uid {0}, the token names uid {1}: the object the token belongs to was deleted, and another one took its name.', fact.value.uid, claimUid), fix: remintFix(ctx) };
+  }
+  if (fact.value.deletionTimestamp) {
+    return { code: `${what}Terminating`, severity: 'warning', title: l10n.t('{0} is being deleted', label), detail: l10n.t('Deletion started at {0}; the token stops working once it is gone.', fact.value.deletionTimestamp), fix: remintFix(ctx) };
+  }
+  return { code: `${what}Ok`, severity: 'ok', title: l10n.t('{0} exists', label), detail: claimUid ? l10n.t('Same uid as in the token ({0}).', claimUid) : l10n.t('Found on the cluster.') };
+}
+
+function clusterObjectFindings(x: Explanation, facts: TokenClusterFacts, out: Finding[]): void {
+  const c = x.claims;
+  const ctx = rejectionContext(c);
+  const k = c.kubernetes;
+  const sa = objectFinding('serviceAccount', l10n.t('ServiceAccount {0}/{1}', ctx.namespace ?? '?', ctx.serviceAccount ?? '?'), facts.serviceAccount, k?.serviceAccount?.uid, ctx);
+  if (sa) out.push(sa);
+  const binding = bindingOf(k);
+  const bound = objectFinding('boundObject', l10n.t('Bound {0} "{1}"', ctx.boundKind ?? '?', ctx.boundName ?? '?'), facts.boundObject, c.kind === 'legacy' ? undefined : binding?.ref.uid, ctx);
+  if (bound) out.push(bound);
+  if (facts.legacySecret?.ok) {
+    const s = facts.legacySecret.value;
+    if (s.invalidSince) {
+      out.push({ code: 'legacyInvalidSince', severity: 'error', title: l10n.t('Marked invalid since {0}', s.invalidSince), detail: l10n.t('The legacy token cleaner found it unused for a year; the Secret will be deleted.'), fix: remintFix(ctx) });
+    } else if (s.lastUsed) {
+      out.push({ code: 'legacyLastUsed', severity: 'info', title: l10n.t('Last used on {0}', s.lastUsed), detail: l10n.t('Legacy tokens unused for a year are invalidated (kubernetes.io/legacy-token-invalid-since), then deleted.') });
+    }
+  }
+}
+
+function permissionFindings(x: Explanation, facts: TokenClusterFacts, out: Finding[]): void {
+  const ns = doctorTarget(x.claims).namespace;
+  const rules = facts.rules;
+  if (!rules || ns === undefined) return;
+  if (!rules.ok) {
+    out.push({ code: 'permissionsUnavailable', severity: 'info', title: l10n.t('Could not list what it may do'), detail: describeFactError(rules.error) });
+    return;
+  }
+  const s = summarizeRules(rules.value);
+  const detail = s.lines.length ? s.lines.join('\n') : l10n.t('Nothing beyond what every authenticated user may do.');
+  out.push({
+    code: 'permissions',
+    severity: s.wildcard ? 'warning' : 'info',
+    title: s.wildcard ? l10n.t('In namespace {0} it may do everything', ns) : l10n.t('In namespace {0} it may:', ns),
+    detail: s.incomplete ? `${detail}\n${l10n.t('(The list may be incomplete: the cluster uses more than RBAC.)')}` : detail,
+  });
+}
+
+/** Findings that say the same as a TokenReview rejection, dropped when that rejection is present. */
+const COVERED_BY: Record<string, string[]> = {
+  'rejected.expired': ['expired'],
+  'rejected.notYetValid': ['notYetValid'],
+  'rejected.saDeleted': ['serviceAccountDeleted'],
+  'rejected.saRecreated': ['serviceAccountRecreated'],
+  'rejected.invalidated': ['boundObjectDeleted', 'boundObjectTerminating'],
+  'rejected.podRecreated': ['boundObjectRecreated'],
+  'rejected.secretRecreated': ['boundObjectRecreated'],
+  'rejected.nodeRecreated': ['boundObjectRecreated'],
+  'rejected.legacyInvalidSince': ['legacyInvalidSince'],
+};
+
+/** The doctor's report for one token on one cluster. */
+export function diagnoseToken(x: Explanation, facts: TokenClusterFacts): DoctorReport {
+  const found: Finding[] = [];
+  const verdict = reviewFindings(x, facts, found);
+  found.push(...tokenFindings(x));
+  found.push(...signatureFindings(x, facts, verdict === 'accepted' || found.some((f) => f.code === 'rejected.audience')));
+  clusterObjectFindings(x, facts, found);
+  permissionFindings(x, facts, found);
+  const covered = new Set(found.flatMap((f) => COVERED_BY[f.code] ?? []));
+  const findings = found.filter((f) => !covered.has(f.code));
+  return { context: facts.context, server: facts.server, verdict, findings };
+}
