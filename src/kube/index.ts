@@ -3,6 +3,7 @@
  * use (see session.ts), never at activation. Nothing here imports `vscode`, so the same code runs
  * in plain Node tests against the test API server.
  */
+import * as l10n from '@vscode/l10n';
 import { ContextClient, defaultClientOptions, type ClientOptions } from './http';
 import { KubeError } from './errors';
 import { defaultKubeconfigFiles, loadKubeconfigs, type LoadedKubeconfigs } from './kubeconfig';
@@ -12,6 +13,14 @@ export type { KubeRequest, KubeResponse, ClientOptions } from './http';
 export { KubeError, errorFromResponse, errorFromNetwork, parseForbiddenMessage } from './errors';
 export { defaultKubeconfigFiles, loadKubeconfigs } from './kubeconfig';
 export type { ContextEntry, KubeconfigProblem, LoadedKubeconfigs } from './kubeconfig';
+
+/**
+ * dist/kube.js carries its own copy of @vscode/l10n, so the messages it builds (describe.ts and the
+ * doctor findings) are translated only once the host hands over the bundle VS Code chose.
+ */
+export function configureL10n(contents: l10n.l10nJsonFormat | undefined): void {
+  if (contents) l10n.config({ contents });
+}
 
 /** The kubeconfig files in effect and one cached client per context. */
 export class KubeConnections {

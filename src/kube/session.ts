@@ -44,6 +44,7 @@ export class ClusterSession implements vscode.Disposable {
     if (!this.mod) {
       const started = Date.now();
       this.mod = requireKubeModule();
+      this.mod.configureL10n(vscode.l10n.bundle);
       this.log.info(`cluster layer loaded in ${Date.now() - started} ms`);
     }
     return this.mod;
