@@ -69,7 +69,8 @@ function buildQuery(query: Record<string, QueryValue> | undefined): string {
   return s ? `?${s}` : '';
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`; rejects with a 'cancelled' KubeError as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new KubeError({ kind: 'cancelled', message: 'The request was cancelled.' }));
     const t = setTimeout(() => {

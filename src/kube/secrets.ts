@@ -4,7 +4,7 @@
  */
 import * as crypto from 'node:crypto';
 import { KubeError } from './errors';
-import type { ContextClient } from './http';
+import { sleep, type ContextClient } from './http';
 import { SA_NAME_ANNOTATION, SA_TOKEN_SECRET_TYPE, toTokenSecret, type TokenSecretInfo } from './serviceAccounts';
 
 export const REVOCABLE_LABEL = 'k8s-tokens/revocable-for';
@@ -38,20 +38,25 @@ export interface CreatedObject {
 
 /** The Opaque Secret a revocable token is bound to: deleting it invalidates the token. */
 export async function createRevocableSecret(client: ContextClient, namespace: string, serviceAccount: string, signal?: AbortSignal): Promise<CreatedObject> {
+  const metadata = {
+    name: derivedName(serviceAccount, 'revocable', randomSuffix()),
+    labels: { [REVOCABLE_LABEL]: labelValue(serviceAccount) },
+    annotations: { [REVOCABLE_LABEL]: serviceAccount },
+  };
+  return createSecret(client, namespace, 'Opaque', metadata, signal);
+}
+
+async function createSecret(
+  client: ContextClient,
+  namespace: string,
+  type: string,
+  metadata: { name: string; labels?: Record<string, string>; annotations: Record<string, string> },
+  signal?: AbortSignal,
+): Promise<CreatedObject> {
   const res = await client.request<{ metadata?: { name?: string; uid?: string } }>({
     method: 'POST',
     path: `${ns(namespace)}/secrets`,
-    body: {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      type: 'Opaque',
-      metadata: {
-        name: derivedName(serviceAccount, 'revocable', randomSuffix()),
-        namespace,
-        labels: { [REVOCABLE_LABEL]: labelValue(serviceAccount) },
-        annotations: { [REVOCABLE_LABEL]: serviceAccount },
-      },
-    },
+    body: { apiVersion: 'v1', kind: 'Secret', type, metadata: { ...metadata, namespace } },
     signal,
   });
   return { name: res.body.metadata?.name ?? '', uid: res.body.metadata?.uid ?? '' };
@@ -101,40 +106,14 @@ export async function getSecretToken(client: ContextClient, namespace: string, n
  * `data.token` asynchronously; see waitForSecretToken.
  */
 export async function createLegacyTokenSecret(client: ContextClient, namespace: string, serviceAccount: string, signal?: AbortSignal): Promise<CreatedObject> {
-  const res = await client.request<{ metadata?: { name?: string; uid?: string } }>({
-    method: 'POST',
-    path: `${ns(namespace)}/secrets`,
-    body: {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      type: SA_TOKEN_SECRET_TYPE,
-      metadata: { name: derivedName(serviceAccount, 'token', randomSuffix()), namespace, annotations: { [SA_NAME_ANNOTATION]: serviceAccount } },
-    },
-    signal,
-  });
-  return { name: res.body.metadata?.name ?? '', uid: res.body.metadata?.uid ?? '' };
+  const metadata = { name: derivedName(serviceAccount, 'token', randomSuffix()), annotations: { [SA_NAME_ANNOTATION]: serviceAccount } };
+  return createSecret(client, namespace, SA_TOKEN_SECRET_TYPE, metadata, signal);
 }
 
 export interface WaitOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   pollMs?: number;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const cancelled = (): KubeError => new KubeError({ kind: 'cancelled', message: 'The request was cancelled.' });
-    if (signal?.aborted) return reject(cancelled());
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(cancelled());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
