@@ -15,6 +15,12 @@ export function describePermission(p: MissingPermission): string {
     : l10n.t('{0} {1}{2} cluster-wide', p.verb, resource, group);
 }
 
+/** The text with a final full stop, so an advice sentence can follow it. */
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
 /** A one-paragraph explanation of why a cluster call failed and what to do about it. */
 export function describeKubeError(e: unknown, context?: string): string {
   if (!KubeError.is(e)) return e instanceof Error ? e.message : String(e);
@@ -35,17 +41,17 @@ export function describeKubeError(e: unknown, context?: string): string {
     case 'conflict':
       return where + l10n.t('Conflict: {0}', e.message);
     case 'rateLimited':
-      return where + l10n.t('The cluster is throttling requests (429). Try again in {0} s.', e.retryAfterSeconds ?? 1);
+      return where + l10n.t('The cluster is throttling requests (429 Too Many Requests). Wait {0} s, then try again.', e.retryAfterSeconds ?? 1);
     case 'server':
-      return where + l10n.t('The cluster answered with an internal error ({0}): {1}', e.status ?? '5xx', e.message);
+      return where + l10n.t('The cluster answered with an internal error ({0}): {1} The API server may be overloaded or restarting: try again in a moment, and check its logs if it persists.', e.status ?? '5xx', sentence(e.message));
     case 'timeout':
       return where + l10n.t('The cluster did not answer in time: {0} Check the network, or raise k8sTokens.requestTimeoutSeconds.', e.message);
     case 'unreachable':
-      return where + l10n.t('Cannot reach the cluster: {0}', e.message);
+      return where + l10n.t('Cannot reach the cluster: {0} Check that the cluster is running, that the server address in the kubeconfig is right, and that any VPN or proxy it needs is on.', sentence(e.message));
     case 'connectionReset':
-      return where + l10n.t('The connection to the cluster was reset: {0}', e.message);
+      return where + l10n.t('The connection to the cluster was reset: {0} A proxy or load balancer may have closed it, or the API server restarted: try again.', sentence(e.message));
     case 'tls':
-      return where + l10n.t('The cluster certificate is not trusted: {0} Check certificate-authority-data in your kubeconfig.', e.message);
+      return where + l10n.t('The cluster certificate is not trusted: {0} Check certificate-authority-data in your kubeconfig.', sentence(e.message));
     case 'kubeconfig':
       return where + l10n.t('Kubeconfig problem: {0}', e.message);
     case 'cancelled':

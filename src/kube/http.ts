@@ -89,6 +89,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export class ContextClient {
   readonly server: string;
   private agent: https.Agent | http.Agent | undefined;
+  /** Requests on the wire; dispose() waits for them before releasing their sockets. */
+  private inflight = 0;
+  private disposed = false;
 
   constructor(
     readonly context: string,
@@ -188,6 +191,16 @@ export class ContextClient {
   }
 
   private async once<T>(req: KubeRequest, method: HttpMethod): Promise<KubeResponse<T>> {
+    this.inflight++;
+    try {
+      return await this.send<T>(req, method);
+    } finally {
+      this.inflight--;
+      if (this.disposed && this.inflight === 0) this.releaseWhenIdle();
+    }
+  }
+
+  private async send<T>(req: KubeRequest, method: HttpMethod): Promise<KubeResponse<T>> {
     const started = Date.now();
     let prepared: { headers: http.OutgoingHttpHeaders; agent: http.Agent };
     try {
@@ -256,8 +269,25 @@ export class ContextClient {
     return { status: result.status, body, warnings: parseWarnings(result.headers.warning), headers: result.headers };
   }
 
-  /** Closes idle keep-alive connections. */
+  /**
+   * Closes idle keep-alive connections now, and the others as soon as their requests finish.
+   * A session reload (a kubeconfig or settings change) disposes clients while a listing or a mint
+   * may still run: destroying the agent outright would cut those requests ("socket hang up").
+   * Requests started after dispose still work; their sockets are released when they end.
+   */
   dispose(): void {
-    this.agent?.destroy();
+    this.disposed = true;
+    if (this.inflight === 0) {
+      this.agent?.destroy();
+      return;
+    }
+    for (const sockets of Object.values(this.agent?.freeSockets ?? {})) for (const s of sockets ?? []) s.destroy();
+  }
+
+  /** After the last request of a disposed client: its socket goes back to the pool on a later tick, then is closed. */
+  private releaseWhenIdle(): void {
+    setImmediate(() => {
+      if (this.inflight === 0) this.agent?.destroy();
+    });
   }
 }

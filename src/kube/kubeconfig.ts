@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import * as l10n from '@vscode/l10n';
+import { parseDocument } from 'yaml';
 
 export interface KubeconfigProblem {
   file: string;
@@ -45,10 +47,64 @@ function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
 }
 
-function describeLoadError(e: unknown): string {
+function firstLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   // js-yaml / client-node messages are long; keep the first line, which names the problem.
   return msg.split('\n')[0];
+}
+
+/** Why a file could not be read, in words (the code stays for searching). */
+function describeReadError(e: unknown): string {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  switch (code) {
+    case 'EISDIR':
+      return l10n.t('This path is a directory, not a kubeconfig file (EISDIR). Point the setting or KUBECONFIG at a file.');
+    case 'EACCES':
+    case 'EPERM':
+      return l10n.t('Cannot read the file: permission denied ({0}). Check its permissions.', String(code));
+    case 'ELOOP':
+      return l10n.t('Cannot read the file: too many levels of symbolic links (ELOOP). Check where the link points.');
+    default:
+      return l10n.t('Cannot read the file: {0}', firstLine(e));
+  }
+}
+
+type FileRead = { kind: 'missing' } | { kind: 'empty' } | { kind: 'config'; kc: KubeConfig } | { kind: 'problem'; message: string };
+
+/**
+ * Reads one file. kubectl treats an empty file (nothing but whitespace or comments) as an empty
+ * config, and so do we; client-node's loadFromFile throws a TypeError on it. Anything else that is
+ * not a YAML mapping is reported, with the line for syntax errors.
+ */
+export function readKubeconfigFile(file: string): FileRead {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    // kubectl ignores files in KUBECONFIG that do not exist.
+    if ((e as { code?: unknown }).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'problem', message: describeReadError(e) };
+  }
+  const doc = parseDocument(text, { uniqueKeys: false });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    const at = err.linePos?.[0];
+    const where = at ? l10n.t(' (line {0}, column {1})', at.line, at.col) : '';
+    return { kind: 'problem', message: l10n.t('Not valid YAML{0}: {1}. Fix the syntax or remove the file from the list.', where, firstLine(err.message.replace(/ at line \d+, column \d+:?/, '')).replace(/\.$/, '')) };
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined) return { kind: 'empty' };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    const what = Array.isArray(value) ? l10n.t('a list') : l10n.t('a single value ({0})', typeof value);
+    return { kind: 'problem', message: l10n.t('Not a kubeconfig: the top level is {0}, not a mapping with clusters, users and contexts.', what) };
+  }
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromString(text);
+  } catch (e) {
+    return { kind: 'problem', message: l10n.t('Not a valid kubeconfig: {0}', firstLine(e)) };
+  }
+  return { kind: 'config', kc };
 }
 
 export function loadKubeconfigs(files: readonly string[]): LoadedKubeconfigs {
@@ -60,15 +116,15 @@ export function loadKubeconfigs(files: readonly string[]): LoadedKubeconfigs {
   const read: string[] = [];
 
   for (const file of files) {
-    if (!fs.existsSync(file)) continue; // kubectl ignores missing files in KUBECONFIG too.
-    const kc = new KubeConfig();
-    try {
-      kc.loadFromFile(file);
-    } catch (e) {
-      problems.push({ file, message: describeLoadError(e) });
+    const r = readKubeconfigFile(file);
+    if (r.kind === 'missing') continue;
+    if (r.kind === 'problem') {
+      problems.push({ file, message: r.message });
       continue;
     }
     read.push(file);
+    if (r.kind === 'empty') continue; // kubectl: an empty file is an empty config, not an error
+    const kc = r.kc;
     for (const c of kc.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
     for (const u of kc.getUsers()) if (!users.has(u.name)) users.set(u.name, u);
     for (const c of kc.getContexts()) if (!contexts.has(c.name)) contexts.set(c.name, { ctx: c, file });
@@ -79,10 +135,10 @@ export function loadKubeconfigs(files: readonly string[]): LoadedKubeconfigs {
   for (const [name, { ctx, file }] of contexts) {
     const cluster = clusters.get(ctx.cluster);
     if (!cluster) {
-      problems.push({ file, message: `context "${name}" refers to cluster "${ctx.cluster}", which no kubeconfig file defines` });
+      problems.push({ file, message: l10n.t('context "{0}" refers to cluster "{1}", which no kubeconfig file defines. Add the cluster entry or fix the context.', name, ctx.cluster) });
     }
     if (!users.has(ctx.user)) {
-      problems.push({ file, message: `context "${name}" refers to user "${ctx.user}", which no kubeconfig file defines` });
+      problems.push({ file, message: l10n.t('context "{0}" refers to user "{1}", which no kubeconfig file defines. Add the user entry or fix the context.', name, ctx.user) });
     }
     entries.push({
       name,

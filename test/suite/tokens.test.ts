@@ -20,8 +20,8 @@ import { getApi, resetKubeconfigs, testCluster, waitFor, writeExtraKubeconfig } 
 const until = <T>(probe: () => T | Promise<T>, what: string): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what) as Promise<NonNullable<T>>;
 /**
  * Resolves once the session has not reloaded for 400 ms. Adding a kubeconfig file reloads the
- * session (setting change, file watcher), and a reload closes the HTTP agents of the old
- * connections, in-flight requests included; so mint only once the reloads are over.
+ * session (setting change, file watcher); a reload lets in-flight requests finish (faults.test.ts),
+ * but a mint started before the reload would still use the old settings, so mint once they are over.
  */
 async function sessionQuiet(api: ExtensionApi): Promise<void> {
   let last = Date.now();
