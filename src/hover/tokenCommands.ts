@@ -55,10 +55,20 @@ async function decodedToken(services: Services, arg: unknown): Promise<{ token: 
 }
 
 /**
- * Issuer → the context whose cluster reported it, learned from earlier checks (memory only), so the
- * next check of a token from that issuer proposes the right cluster.
+ * What earlier checks taught about which cluster issues what (memory only, no token): the key id
+ * that verified a token, and the issuer a cluster reports. The kid tells clusters apart even when
+ * they share the default issuer, so it wins; the issuer is the fallback.
  */
-const issuerContexts = new Map<string, string>();
+const learned = { byKid: new Map<string, string>(), byIssuer: new Map<string, string>() };
+
+/** The context a token most likely comes from, if an earlier check saw its key or its issuer. */
+function likelyContext(x: Explanation): { context: string; why: string } | undefined {
+  const { kid, issuer } = x.claims;
+  const byKid = kid ? learned.byKid.get(kid) : undefined;
+  if (byKid) return { context: byKid, why: vscode.l10n.t('its signing key') };
+  const byIssuer = issuer !== undefined ? learned.byIssuer.get(issuer) : undefined;
+  return byIssuer ? { context: byIssuer, why: vscode.l10n.t('its issuer') } : undefined;
+}
 
 async function pickContext(services: Services, x: Explanation): Promise<string | undefined> {
   const loaded = services.session.connections().kubeconfigs;
@@ -67,13 +77,13 @@ async function pickContext(services: Services, x: Explanation): Promise<string |
     void vscode.window.showErrorMessage(vscode.l10n.t('No kubeconfig context to check the token against. Add a kubeconfig file first.'));
     return undefined;
   }
-  const issuerMatch = x.claims.issuer !== undefined ? issuerContexts.get(x.claims.issuer) : undefined;
   if (contexts.length === 1) return contexts[0];
-  const first = [issuerMatch, loaded.currentContext].filter((c): c is string => c !== undefined && contexts.includes(c));
+  const likely = likelyContext(x);
+  const first = [likely?.context, loaded.currentContext].filter((c): c is string => c !== undefined && contexts.includes(c));
   const ordered = [...new Set([...first, ...contexts])];
   const items = ordered.map((name) => ({
     label: name,
-    description: [name === issuerMatch ? vscode.l10n.t('issuer of this token') : '', name === loaded.currentContext ? vscode.l10n.t('current') : ''].filter((s) => s).join(', '),
+    description: [name === likely?.context ? likely.why : '', name === loaded.currentContext ? vscode.l10n.t('current') : ''].filter((s) => s).join(', '),
   }));
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Check the token against which cluster?'), placeHolder: x.headline });
   return picked?.label;
@@ -88,7 +98,11 @@ async function runDoctor(services: Services, token: string, x: Explanation, cont
         const kube = services.session.module();
         const client = services.session.connections().client(context);
         const facts = await kube.gatherTokenFacts(client, token, doctorTarget(x.claims), { signal: cancel.signal });
-        if (facts.signature.ok && facts.signature.value.discovery.issuer) issuerContexts.set(facts.signature.value.discovery.issuer, context);
+        if (facts.signature.ok) {
+          const { discovery, check } = facts.signature.value;
+          if (check.status === 'verified' && check.kid) learned.byKid.set(check.kid, context);
+          if (discovery.issuer) learned.byIssuer.set(discovery.issuer, context);
+        }
         return diagnoseToken(x, facts);
       } finally {
         cancel.dispose();

@@ -125,6 +125,21 @@ describe('Token doctor (Check Token Against Cluster)', () => {
     assert.equal((await check(await mint({}, 'doctor-other'), 'doctor-other')).report.verdict, 'accepted');
   });
 
+  it('proposes the context whose key verified a token of the same signer before', async () => {
+    await check(await mint({}, 'doctor-other'), 'doctor-other');
+    let result: CheckOutcome | undefined;
+    const running = vscode.commands.executeCommand<CheckOutcome | undefined>(CommandIds.checkToken, { token: await mint({}, 'doctor-other'), show: false }).then((r) => (result = r));
+    // Accept the first item of the context pick: the proposed one.
+    await waitFor(async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((r) => setTimeout(r, 200));
+      return result;
+    }, 'the context pick to be answered');
+    await running;
+    assert.equal(result?.report.context, 'doctor-other');
+    assert.equal(result?.report.verdict, 'accepted');
+  });
+
   it('explains a deleted ServiceAccount and how to recreate it', async () => {
     const name = await newServiceAccount('doctor-gone');
     const token = await mint({ serviceAccount: name });
