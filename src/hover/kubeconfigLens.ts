@@ -10,7 +10,7 @@ import { Disposable } from '../common/lifecycle';
 import type { Services } from '../common/services';
 import { decodeJwt } from '../jwt/decode';
 import { explainJwt, oneLineSummary, type Explanation } from '../jwt/explain';
-import { findKubeconfigTokens, looksLikeKubeconfig, type KubeconfigToken } from './kubeconfigTokens';
+import { findKubeconfigTokens, isKubeconfigFileName, looksLikeKubeconfig, type KubeconfigToken } from './kubeconfigTokens';
 
 interface ExplainedToken {
   found: KubeconfigToken;
@@ -42,6 +42,8 @@ export class KubeconfigTokenLens extends Disposable implements vscode.CodeLensPr
 
   private tokensOf(document: vscode.TextDocument): ExplainedToken[] {
     if (!this.services.config.kubeconfigLensEnabled || document.uri.scheme === 'output') return [];
+    // Only kubeconfig-named files and YAML are read at all: this runs after edits in any document.
+    if (document.languageId !== 'yaml' && !isKubeconfigFileName(document.uri.path)) return [];
     const text = document.getText();
     if (text.length > MAX_FILE_LENGTH || !looksLikeKubeconfig(document.uri.path, text)) return [];
     const now = Date.now();

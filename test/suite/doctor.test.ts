@@ -82,7 +82,8 @@ describe('Token doctor (Check Token Against Cluster)', () => {
   }
 
   it('accepts a valid token, says what it may do, and shows the report', async () => {
-    const r = await check(await mint({ expirationSeconds: 3600 }), 'test-admin', true);
+    const token = await mint({ expirationSeconds: 3600 });
+    const r = await check(token, 'test-admin', true);
     assert.equal(r.report.verdict, 'accepted');
     assert.deepEqual(r.report.findings.filter((f) => f.severity === 'error'), []);
     for (const c of ['accepted', 'signatureVerified', 'serviceAccountOk', 'permissions']) assert.ok(codes(r).includes(c), c);
@@ -93,6 +94,9 @@ describe('Token doctor (Check Token Against Cluster)', () => {
     assert.ok(text.startsWith('# Token check against context \\"test\\-admin\\"\n'), text);
     assert.ok(text.includes('accepts this token\\.'));
     assert.ok(text.includes('Signed by this cluster'));
+    assert.ok(!text.includes(token.split('.')[2]) && !text.includes(token.split('.')[1]), 'no token in the report');
+    const state = JSON.stringify(api.services.context.globalState.keys().map((k) => api.services.context.globalState.get(k)));
+    assert.ok(!state.includes(token), 'no token in globalState');
   });
 
   it('explains an expired token and how to get a new one', async () => {
