@@ -34,8 +34,17 @@ async function hoverAt(doc: vscode.TextDocument, position: vscode.Position): Pro
   return { texts: markdown.map((m) => m.value), markdown };
 }
 
+const fileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hover-'));
+let fileCounter = 0;
+/**
+ * Opens `content` from a new file: untitled documents would be dirty, and closing them between tests
+ * asks to save, while their names (Untitled-1) are reused by the next test.
+ */
 async function openEditor(content: string, language = 'yaml'): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ language, content });
+  const file = path.join(fileDir, `doc-${++fileCounter}.${language === 'yaml' ? 'yaml' : 'txt'}`);
+  fs.writeFileSync(file, content);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  assert.equal(doc.languageId, language);
   return vscode.window.showTextDocument(doc);
 }
 
@@ -59,6 +68,7 @@ describe('Token hover and decode', () => {
     assert.ok(fromSecret, 'the demo seed has the legacy token Secret demo/reader-token');
     legacy = fromSecret;
   });
+  after(() => fs.rmSync(fileDir, { recursive: true, force: true }));
   afterEach(async () => {
     await vscode.workspace.getConfiguration('k8sTokens').update('hover.languages', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -162,7 +172,7 @@ describe('Token hover and decode', () => {
   it('shows expiry over kubeconfig tokens, and warns when one has expired', async () => {
     const now = Math.floor(Date.now() / 1000);
     const expired = unsigned({ iss: 'https://kubernetes.default.svc.cluster.local', sub: 'system:serviceaccount:demo:old', aud: ['x'], iat: now - 7200, exp: now - 3600, 'kubernetes.io': { namespace: 'demo', serviceaccount: { name: 'old', uid: 'u' } } });
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lens-')), 'prod.kubeconfig');
+    const file = path.join(fileDir, 'prod.kubeconfig');
     fs.writeFileSync(file, ['apiVersion: v1', 'kind: Config', 'users:', '- name: fresh', '  user:', `    token: ${bound}`, '- name: old', '  user:', `    token: ${expired}`, ''].join('\n'));
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(doc);
