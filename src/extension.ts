@@ -9,6 +9,7 @@ import { ErrorReporter } from './common/errors';
 import { Log } from './common/log';
 import type { Services } from './common/services';
 import { registerExpiry, type ExpiryApi } from './expiry/registerExpiry';
+import { registerHover } from './hover/registerHover';
 import { ClusterSession } from './kube/session';
 import { registerPermissions, type PermissionsApi } from './permissions/registerPermissions';
 import { registerTokens, type TokensApi } from './tokens/registerTokens';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const tokens = registerTokens(services, tree);
   const expiry = registerExpiry(services, tokens.store);
   const permissions = registerPermissions(services);
+  registerHover(services);
 
   return { services, tree, tokens, tokenStore: tokens.store, expiry, permissions };
 }

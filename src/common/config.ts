@@ -10,6 +10,8 @@ export const SettingKeys = {
   hoverEnabled: 'hover.enabled',
   hoverLanguages: 'hover.languages',
   hoverMaxLineLength: 'hover.maxLineLength',
+  hoverSchemes: 'hover.schemes',
+  kubeconfigLensEnabled: 'kubeconfigLens.enabled',
   diagnosticsEnabled: 'diagnostics.enabled',
   expiryNotifyBeforeMinutes: 'expiry.notifyBeforeMinutes',
   statusBarEnabled: 'statusBar.enabled',
@@ -50,6 +52,12 @@ export class Config {
   }
   get hoverMaxLineLength(): number {
     return this.read(SettingKeys.hoverMaxLineLength, 20000);
+  }
+  get hoverSchemes(): string[] {
+    return this.read<string[]>(SettingKeys.hoverSchemes, ['*']);
+  }
+  get kubeconfigLensEnabled(): boolean {
+    return this.read(SettingKeys.kubeconfigLensEnabled, true);
   }
   get diagnosticsEnabled(): boolean {
     return this.read(SettingKeys.diagnosticsEnabled, true);

@@ -6,7 +6,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { formatDuration, WARN_ONLY_BOUND_SECONDS } from './duration';
-import type { TokenClaims } from './jwtClaims';
+import type { JsonObject } from '../jwt/decode';
 
 const CLAMP_WARNING = /requested expiration of (\d+) seconds shortened to (\d+) seconds/;
 
@@ -19,7 +19,8 @@ export interface GrantInput {
   expirationTimestamp: string;
   warnings: readonly string[];
   boundKind?: 'Pod' | 'Secret' | 'Node';
-  claims?: TokenClaims;
+  /** The token's payload (decoded with src/jwt/decode.ts). */
+  claims?: JsonObject;
   /** Fallback for iat when the token cannot be decoded (ms). */
   now: number;
 }
@@ -46,6 +47,8 @@ export interface GrantReport {
   notes: string[];
 }
 
+const numberClaim = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
 /** Parses the TokenRequest clamp warning: `requested expiration of X seconds shortened to Y seconds`. */
 export function parseClampWarning(warnings: readonly string[]): { from: number; to: number } | undefined {
   for (const w of warnings) {
@@ -59,12 +62,16 @@ export function explainGrant(input: GrantInput): GrantReport {
   const requested = input.requestedSeconds ?? 3600;
   const granted = input.grantedSeconds;
   const parsedStatus = Date.parse(input.expirationTimestamp);
-  const iatMs = typeof input.claims?.iat === 'number' ? input.claims.iat * 1000 : undefined;
+  const claims = input.claims ?? {};
+  const iat = numberClaim(claims.iat);
+  const iatMs = iat !== undefined ? iat * 1000 : undefined;
   const issuedAt = iatMs ?? (Number.isFinite(parsedStatus) ? parsedStatus - granted * 1000 : input.now);
   const statusExpiresAt = Number.isFinite(parsedStatus) ? parsedStatus : issuedAt + granted * 1000;
-  const expiresAt = typeof input.claims?.exp === 'number' ? input.claims.exp * 1000 : statusExpiresAt;
-  const warnafter = input.claims?.['kubernetes.io']?.warnafter;
-  const warnAfter = typeof warnafter === 'number' ? warnafter * 1000 : undefined;
+  const exp = numberClaim(claims.exp);
+  const expiresAt = exp !== undefined ? exp * 1000 : statusExpiresAt;
+  const k8s = claims['kubernetes.io'];
+  const warnafter = typeof k8s === 'object' && k8s !== null ? numberClaim((k8s as JsonObject).warnafter) : undefined;
+  const warnAfter = warnafter !== undefined ? warnafter * 1000 : undefined;
   const jwtLifetime = Math.round((expiresAt - issuedAt) / 1000);
   const notes: string[] = [];
 
@@ -108,7 +115,7 @@ export function explainGrant(input: GrantInput): GrantReport {
         WARN_ONLY_BOUND_SECONDS,
       ),
     );
-  } else if (input.claims?.exp !== undefined && Math.abs(jwtLifetime - granted) > 1) {
+  } else if (exp !== undefined && Math.abs(jwtLifetime - granted) > 1) {
     notes.push(l10n.t('The JWT says it is valid for {0}, while the response says {1}.', formatDuration(jwtLifetime), formatDuration(granted)));
   }
 

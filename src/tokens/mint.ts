@@ -9,7 +9,7 @@ import { KubeError } from '../kube/errors';
 import { ClusterSession } from '../kube/session';
 import type { BoundObjectRef } from '../kube/tokenRequest';
 import { explainGrant, type GrantReport } from './grant';
-import { decodeJwt, type TokenClaims } from './jwtClaims';
+import { decodeJwt, type JsonObject } from '../jwt/decode';
 import { explainMintFailure, type MintFailure, type MintTarget } from './mintFailure';
 import type { MintOptions } from './mintOptions';
 import type { KeptToken, MintParams, TokenStore } from './tokenStore';
@@ -31,7 +31,8 @@ export interface MintSuccess {
   status: 'minted';
   token: string;
   target: MintTarget;
-  claims: TokenClaims;
+  /** The token's payload, decoded without verification. */
+  claims: JsonObject;
   report: GrantReport;
   /** Audiences the server put in the token (requested, or its defaults). */
   audiences: string[];
@@ -108,7 +109,8 @@ export async function mint(services: Services, store: TokenStore, req: MintReque
   const called = await callCluster(services, req);
   if ('status' in called) return called;
 
-  const claims = decodeJwt(called.token)?.payload ?? {};
+  const decoded = decodeJwt(called.token);
+  const claims: JsonObject = decoded.ok ? decoded.payload : {};
   const report = explainGrant({
     requestedSeconds: req.options.expirationSeconds,
     grantedSeconds: called.grantedSeconds,

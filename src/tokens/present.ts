@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import type { Services } from '../common/services';
 import { formatDuration } from './duration';
-import { decodeJwt } from './jwtClaims';
+import { decodeJwt } from '../jwt/decode';
 import { keepMinted, type MintOutcome, type MintSuccess } from './mint';
 import type { MintFailure, MintTarget } from './mintFailure';
 import type { TokenStore } from './tokenStore';
@@ -17,7 +17,8 @@ export async function openDecoded(token: string): Promise<void> {
   }
   const decoded = decodeJwt(token);
   // Header and claims only: the document must not hold a usable credential.
-  const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(decoded ?? {}, null, 2) });
+  const shown = decoded.ok ? { header: decoded.header, payload: decoded.payload } : {};
+  const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(shown, null, 2) });
   await vscode.window.showTextDocument(doc, { preview: true });
 }
 
