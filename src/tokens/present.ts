@@ -3,23 +3,13 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import type { Services } from '../common/services';
 import { formatDuration } from './duration';
-import { decodeJwt } from '../jwt/decode';
 import { keepMinted, type MintOutcome, type MintSuccess } from './mint';
 import type { MintFailure, MintTarget } from './mintFailure';
 import type { TokenStore } from './tokenStore';
 
-/** Opens the decoded token: through the decoder feature when present, else as claims-only JSON. */
+/** Opens the decoded header and claims (never the signature) in a read-only document. */
 export async function openDecoded(token: string): Promise<void> {
-  const commands = await vscode.commands.getCommands(true);
-  if (commands.includes(CommandIds.decodeToken)) {
-    await vscode.commands.executeCommand(CommandIds.decodeToken, token);
-    return;
-  }
-  const decoded = decodeJwt(token);
-  // Header and claims only: the document must not hold a usable credential.
-  const shown = decoded.ok ? { header: decoded.header, payload: decoded.payload } : {};
-  const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(shown, null, 2) });
-  await vscode.window.showTextDocument(doc, { preview: true });
+  await vscode.commands.executeCommand(CommandIds.decodeToken, token);
 }
 
 export async function copyToClipboard(token: string, what: string): Promise<void> {
