@@ -1,6 +1,7 @@
 // Activation cost: require() + activate() of the shipped bundle (cluster layer loaded lazily)
 // versus an eager bundle that loads @kubernetes/client-node at start. Each sample runs in a fresh
-// Node process, so module caches never carry over. Prints medians and their ratio.
+// Node process, so module caches never carry over. Prints medians and their ratio as JSON.
+// Run by scripts/bench.mjs after `node esbuild.mjs --production`; BENCH_RUNS sets the sample count.
 import { execFileSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -8,7 +9,8 @@ import * as path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const shim = path.join(root, 'bench', 'vscodeShim.cjs');
-const outDir = path.join(root, '.vscode-test', 'bench');
+// out/ is gitignored and local to the checkout (.vscode-test may be shared between checkouts).
+const outDir = path.join(root, 'out', 'bench-eager');
 fs.mkdirSync(outDir, { recursive: true });
 
 // The eager variant: the same extension with the cluster layer imported statically.
@@ -16,7 +18,7 @@ const eagerEntry = path.join(outDir, 'eager-entry.ts');
 fs.writeFileSync(eagerEntry, `import '${path.join(root, 'src/kube/index').replace(/\\/g, '/')}';\nexport * from '${path.join(root, 'src/extension').replace(/\\/g, '/')}';\n`);
 await esbuild.build({
   entryPoints: [eagerEntry], outfile: path.join(outDir, 'eager.js'), bundle: true, minify: true, platform: 'node', format: 'cjs',
-  target: 'node20', external: ['vscode'], define: { KUBE_MODULE_PATH: JSON.stringify('./kube.js') }, logLevel: 'error',
+  target: 'node20', external: ['vscode'], define: { KUBE_MODULE_PATH: JSON.stringify('./kube.js'), YAML_MODULE_PATH: JSON.stringify('./yaml.js') }, logLevel: 'error',
 });
 
 const shipped = path.join(root, 'dist', 'extension.js');
@@ -36,8 +38,10 @@ const m = require(target);
 const t1 = process.hrtime.bigint();
 m.activate(ctx);
 const t2 = process.hrtime.bigint();
-const kubeLoaded = Object.keys(require.cache).some((p) => p.endsWith('kube.js') || p.includes('client-node'));
-process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, activateMs: Number(t2 - t1) / 1e6, kubeLoaded }));
+const loaded = Object.keys(require.cache);
+const kubeLoaded = loaded.some((p) => p.endsWith('kube.js'));
+const clientNodeLoaded = loaded.some((p) => p.includes('@kubernetes') || p.includes('client-node'));
+process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, activateMs: Number(t2 - t1) / 1e6, kubeLoaded, clientNodeLoaded }));
 `;
 
 function sample(file) {
@@ -47,9 +51,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 const results = { shipped: [], eager: [] };
 let shippedLoadsKube = false;
+let shippedLoadsClientNode = false;
 for (let i = 0; i < runs; i++) {
   const s = sample(shipped);
   shippedLoadsKube ||= s.kubeLoaded;
+  shippedLoadsClientNode ||= s.clientNodeLoaded;
   results.shipped.push(s.requireMs + s.activateMs);
   const e = sample(path.join(outDir, 'eager.js'));
   results.eager.push(e.requireMs + e.activateMs);
@@ -58,7 +64,7 @@ const ms = median(results.shipped);
 const me = median(results.eager);
 const sizeKb = (f) => (fs.statSync(f).size / 1024).toFixed(0);
 export const activation = {
-  shippedMs: ms, eagerMs: me, ratio: ms / me, shippedLoadsKube,
+  shippedMs: ms, eagerMs: me, ratio: ms / me, shippedLoadsKube, shippedLoadsClientNode,
   shippedKb: sizeKb(shipped), eagerKb: sizeKb(path.join(outDir, 'eager.js')), runs,
 };
 if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(activation, null, 2));
