@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const concurrency = Number(arg('concurrency', '1'));
 
   const memory = new MemoryPeaks();
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const kube = loadKubeModule();
   const conns = new kube.KubeConnections([kubeconfig]);
@@ -64,8 +65,10 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: concurrency }, expand));
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   conns.dispose();
-  process.stdout.write(JSON.stringify({ mode, ms, serviceAccounts, namespaces, requests, ...memory.stop() }));
+  process.stdout.write(JSON.stringify({ mode, ms, cpuMs, serviceAccounts, namespaces, requests, ...memory.stop() }));
 }
 
 main().catch((e: unknown) => {

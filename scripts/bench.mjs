@@ -34,13 +34,24 @@ step('activation (fresh process per sample)');
 const act = (raw.activation = await runNodeJson([path.join(repoRoot, 'bench', 'activation.mjs')], { env: { BENCH_RUNS: process.env.BENCH_RUNS ?? '21' } }));
 rows.push(
   row({
-    name: `activation: require + activate (median of ${act.runs})`,
+    name: `activation: require + activate, wall (median of ${act.runs})`,
     measured: act.shippedMs,
     baseline: act.eagerMs,
     baselineName: 'eager bundle',
     unit: 'ms',
     goal: '< 10 ms, ratio < 0.15',
     met: act.shippedMs < 10 && act.ratio < 0.15,
+  }),
+);
+rows.push(
+  row({
+    name: '  the same, CPU time (user + sys)',
+    measured: act.shippedCpuMs,
+    baseline: act.eagerCpuMs,
+    baselineName: 'eager bundle',
+    unit: 'ms',
+    goal: '< 10 ms, ratio < 0.15',
+    met: act.shippedCpuMs < 10 && act.shippedCpuMs / act.eagerCpuMs < 0.15,
   }),
 );
 const lazyOk = !act.shippedLoadsKube && !act.shippedLoadsClientNode;
@@ -88,6 +99,8 @@ try {
   const tree = {
     allMs: med((r) => r.all.ms),
     walkMs: med((r) => r.walk.ms),
+    allCpu: med((r) => r.all.cpuMs),
+    walkCpu: med((r) => r.walk.cpuMs),
     k500Ms: med((r) => r.kubectlChunk500?.ms),
     k0Ms: med((r) => r.kubectlChunk0?.ms),
     allRss: med((r) => r.all.peakRssMb),
@@ -99,11 +112,12 @@ try {
   };
   raw.tree = tree;
   const listed = `${saCount} SAs / ${nsCount} ns`;
+  const cpu = (ms) => `(our CPU ${ms.toFixed(0)} ms)`;
   const ratioBelow1 = (a, b) => (Number.isFinite(b) ? a / b < 1 : undefined);
-  rows.push(row({ name: `tree: all-namespaces paged list (${listed})`, measured: tree.allMs, baseline: tree.k500Ms, baselineName: 'kubectl get sa -A', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.allMs, tree.k500Ms) }));
+  rows.push(row({ name: `tree: all-namespaces paged list (${listed})`, measured: tree.allMs, extra: cpu(tree.allCpu), baseline: tree.k500Ms, baselineName: 'kubectl get sa -A', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.allMs, tree.k500Ms) }));
   rows.push(row({ name: 'tree: all-namespaces paged list', measured: tree.allMs, baseline: tree.k0Ms, baselineName: 'kubectl … --chunk-size=0', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.allMs, tree.k0Ms) }));
   const walkName = `tree: view expanding all ${nsCount} namespaces (${median(runs.map((r) => r.walk.requests))} requests)`;
-  rows.push(row({ name: walkName, measured: tree.walkMs, baseline: tree.k500Ms, baselineName: 'kubectl get sa -A', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.walkMs, tree.k500Ms) }));
+  rows.push(row({ name: walkName, measured: tree.walkMs, extra: cpu(tree.walkCpu), baseline: tree.k500Ms, baselineName: 'kubectl get sa -A', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.walkMs, tree.k500Ms) }));
   rows.push(row({ name: 'tree: view expanding all namespaces', measured: tree.walkMs, baseline: tree.k0Ms, baselineName: 'kubectl … --chunk-size=0', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.walkMs, tree.k0Ms) }));
   const heap = (mb) => `(heapUsed ${mb.toFixed(1)} MB)`;
   rows.push(row({ name: 'tree: peak RSS, all-namespaces list', measured: tree.allRss, baseline: tree.k500Rss, baselineName: 'kubectl max RSS', unit: 'MB', extra: heap(tree.allHeap) }));
