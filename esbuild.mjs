@@ -2,6 +2,7 @@
 //  - dist/extension.js: what VS Code loads at activation. Kept small: it must not pull in
 //    @kubernetes/client-node (about 1.7 MB and ~90 ms to require).
 //  - dist/kube.js: the cluster layer (client-node, jose JWKS verification), required on first use.
+//  - dist/yaml.js: the `yaml` package (115 KB), required on first use through src/common/yaml.ts.
 //  - dist/webview/dashboard.js: the expiry dashboard's browser script.
 import * as esbuild from 'esbuild';
 
@@ -38,13 +39,14 @@ const nodeCommon = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
-  // The extension bundle reaches the cluster layer through this relative path at run time.
-  define: { KUBE_MODULE_PATH: JSON.stringify('./kube.js') },
+  // The extension bundle reaches the cluster layer and yaml through these relative paths at run time.
+  define: { KUBE_MODULE_PATH: JSON.stringify('./kube.js'), YAML_MODULE_PATH: JSON.stringify('./yaml.js') },
 };
 
 const builds = [
   { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './kube.js'] },
   { ...nodeCommon, entryPoints: ['src/kube/index.ts'], outfile: 'dist/kube.js' },
+  { ...nodeCommon, entryPoints: ['src/common/yamlBundle.ts'], outfile: 'dist/yaml.js' },
   {
     ...common,
     platform: 'browser',

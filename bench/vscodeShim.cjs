@@ -13,6 +13,10 @@ function deep(name) {
       if (prop === 'event') return () => ({ dispose: noop });
       return deep(`${name}.${String(prop)}`);
     },
+    // Assignments (e.g. `statusBarItem.name = …`) are accepted and forgotten.
+    set() {
+      return true;
+    },
     apply() {
       return deep(`${name}()`);
     },

@@ -3,7 +3,7 @@
  * Pure. Names come from the cluster, so every piece of data is escaped before it enters Markdown.
  */
 import * as l10n from '@vscode/l10n';
-import { stringify } from 'yaml';
+import { yaml } from '../common/yaml';
 import { allowedCells, type MatrixMethod, type PermissionMatrix } from './matrix';
 import { describeGrant } from './rbac';
 
@@ -104,5 +104,5 @@ export function toYaml(m: PermissionMatrix): string {
     }),
     ...(m.nonResource.length ? { nonResourceURLs: m.nonResource } : {}),
   };
-  return stringify(doc, { lineWidth: 0 });
+  return yaml().stringify(doc, { lineWidth: 0 });
 }

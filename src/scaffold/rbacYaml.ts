@@ -2,7 +2,7 @@
  * RBAC manifests for a set of rules and one subject. Pure: used by the RBAC generator, by error
  * messages that offer "the Role that would grant this", and by tests.
  */
-import { stringify } from 'yaml';
+import { yaml } from '../common/yaml';
 
 export interface PolicyRule {
   apiGroups: string[];
@@ -53,7 +53,7 @@ export function rbacObjects(spec: RbacSpec): [Manifest, Manifest] {
 /** The same two objects as one multi-document YAML text. */
 export function rbacYaml(spec: RbacSpec): string {
   return rbacObjects(spec)
-    .map((o) => stringify(o, { lineWidth: 0 }))
+    .map((o) => yaml().stringify(o, { lineWidth: 0 }))
     .join('---\n');
 }
 

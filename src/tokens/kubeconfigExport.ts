@@ -2,7 +2,7 @@
  * Builds a kubeconfig that authenticates as a ServiceAccount with a bearer token, like
  * `kubectl create token` + `kubectl config set-credentials`. Pure; the caller writes the file.
  */
-import { Document } from 'yaml';
+import { yaml } from '../common/yaml';
 
 export interface ExportInput {
   /** Cluster name from the source context, reused so the file merges cleanly with the original. */
@@ -37,7 +37,7 @@ export function buildKubeconfig(input: ExportInput): string {
   if (input.insecureSkipTlsVerify && !input.caPem) cluster['insecure-skip-tls-verify'] = true;
   const context = exportedContextName(input);
   const user = exportedUserName(input);
-  const doc = new Document({
+  const doc = new (yaml().Document)({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: input.clusterName, cluster }],

@@ -4,10 +4,11 @@
  * client-node would drop comments and unknown fields). Pure apart from file reads and the write.
  */
 import * as fs from 'node:fs';
-import { isMap, isScalar, parseDocument } from 'yaml';
+import { yaml } from '../common/yaml';
 
 /** The `current-context` of a kubeconfig text, if it sets one. */
 export function readCurrentContext(text: string): string | undefined {
+  const { isMap, parseDocument } = yaml();
   const doc = parseDocument(text);
   if (!isMap(doc.contents)) return undefined;
   const v: unknown = doc.contents.get('current-context');
@@ -20,6 +21,7 @@ function yamlScalar(value: string): string {
 
 /** The text with `current-context` set to `name`, changing nothing else. Throws when the text is not a YAML mapping. */
 export function withCurrentContext(text: string, name: string): string {
+  const { isMap, isScalar, parseDocument } = yaml();
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {

@@ -3,7 +3,7 @@
  * binding's role is opened. Documents of a content provider cannot be edited or saved by accident.
  */
 import * as vscode from 'vscode';
-import { stringify } from 'yaml';
+import { yaml } from '../common/yaml';
 
 export const ROLE_SCHEME = 'k8stokens-role';
 
@@ -23,7 +23,7 @@ export class RoleDocuments implements vscode.TextDocumentContentProvider, vscode
     const name = meta.name ?? 'role';
     const where = meta.namespace ? `${meta.namespace}/` : '';
     const uri = vscode.Uri.from({ scheme: ROLE_SCHEME, path: `/${context}/${kind}/${where}${name}.yaml` });
-    this.texts.set(uri.toString(), stringify(role, { lineWidth: 0 }));
+    this.texts.set(uri.toString(), yaml().stringify(role, { lineWidth: 0 }));
     this.changed.fire(uri);
     const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'yaml');
     await vscode.window.showTextDocument(doc, { preview: true });
