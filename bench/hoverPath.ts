@@ -1,28 +1,19 @@
 /**
- * The work a JWT hover does for one position, as pure code: take the line under the cursor, find
- * the JWT-shaped text at the character, decode it and explain its claims. This is the same path
- * the hover provider takes (src/jwt find → decode → explain); the Markdown rendering is left out
- * until a pure builder exists in src/hover, then it belongs inside `computeHover`.
+ * The work a JWT hover does for one position: the line under the cursor goes through
+ * src/hover/hoverText.ts `tokenHoverAt` (find → decode → explain → Markdown), the same pure
+ * function the hover provider calls; only the vscode.Hover wrapper is left out.
  */
-import { decodeJwt } from '../src/jwt/decode';
-import { describeDecodeError, explainJwt, type Explanation } from '../src/jwt/explain';
-import { findJwtAt } from '../src/jwt/find';
+import { tokenHoverAt, type TokenHover } from '../src/hover/hoverText';
 
 /** What the editor hands a hover provider: random access to lines (VS Code keeps a line array). */
 export interface LineSource {
   lineAt(line: number): string;
 }
 
-export type HoverContent = { kind: 'explained'; explanation: Explanation } | { kind: 'undecodable'; message: string } | undefined;
-
 /** Default of `k8sTokens.hover.maxLineLength`. */
 export const MAX_LINE_LENGTH = 20_000;
 
 /** The hover for (line, character), or undefined when there is no token there. */
-export function computeHover(doc: LineSource, line: number, character: number, now: number): HoverContent {
-  const span = findJwtAt(doc.lineAt(line), character, MAX_LINE_LENGTH);
-  if (!span) return undefined;
-  const decoded = decodeJwt(span.text);
-  if (!decoded.ok) return { kind: 'undecodable', message: describeDecodeError(decoded) };
-  return { kind: 'explained', explanation: explainJwt(decoded, { now }) };
+export function computeHover(doc: LineSource, line: number, character: number, now: number): TokenHover | undefined {
+  return tokenHoverAt(doc.lineAt(line), character, { maxLineLength: MAX_LINE_LENGTH, now, decodeCommand: 'k8sTokens.decodeToken', checkCommand: 'k8sTokens.checkToken' });
 }

@@ -7,7 +7,7 @@
  */
 import { parseDuration } from '../src/tokens/duration';
 import { explainGrant } from '../src/tokens/grant';
-import { decodeJwt } from '../src/tokens/jwtClaims';
+import { decodeJwt } from '../src/jwt/decode';
 import { arg, loadKubeModule } from './kubeModule';
 import type { ContextClient } from '../src/kube/http';
 import type { KubeModule } from '../src/kube/session';
@@ -16,8 +16,9 @@ async function mintOnce(kube: KubeModule, client: ContextClient, namespace: stri
   const duration = parseDuration('1h');
   if (!duration.ok) throw new Error(duration.message);
   const r = await kube.requestToken(client, { namespace, serviceAccount, expirationSeconds: duration.seconds });
-  const claims = decodeJwt(r.token)?.payload;
-  if (!claims) throw new Error('the minted token did not decode');
+  const decoded = decodeJwt(r.token);
+  if (!decoded.ok) throw new Error('the minted token did not decode');
+  const claims = decoded.payload;
   const report = explainGrant({
     requestedSeconds: duration.seconds,
     grantedSeconds: r.grantedSeconds,

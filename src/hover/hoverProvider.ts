@@ -7,10 +7,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import type { Config } from '../common/config';
 import type { Log } from '../common/log';
-import { decodeJwt } from '../jwt/decode';
-import { explainJwt } from '../jwt/explain';
-import { findJwtAt } from '../jwt/find';
-import { hoverMarkdown } from './markdownText';
+import { tokenHoverAt } from './hoverText';
 
 /** The only command links a token hover may run. */
 export const HOVER_COMMANDS: readonly string[] = [CommandIds.decodeToken, CommandIds.checkToken];
@@ -27,21 +24,21 @@ export class JwtHoverProvider implements vscode.HoverProvider {
     try {
       if (!this.config.hoverEnabled) return undefined;
       if (!matches(this.config.hoverLanguages, document.languageId) || !matches(this.config.hoverSchemes, document.uri.scheme)) return undefined;
-      const maxLineLength = this.config.hoverMaxLineLength;
       if (position.line >= document.lineCount) return undefined;
       const line = document.lineAt(position.line).text;
-      const span = findJwtAt(line, position.character, maxLineLength);
-      if (!span) return undefined;
-      const decoded = decodeJwt(span.text);
-      // eyJ…-looking text that is not a JWT (a base64 JSON blob) gets no hover rather than an error.
-      if (!decoded.ok) return undefined;
-      const explanation = explainJwt(decoded, { now: Date.now() });
-      const md = new vscode.MarkdownString(hoverMarkdown(explanation, { decodeCommand: CommandIds.decodeToken, checkCommand: CommandIds.checkToken, token: span.text }));
+      const hover = tokenHoverAt(line, position.character, {
+        maxLineLength: this.config.hoverMaxLineLength,
+        now: Date.now(),
+        decodeCommand: CommandIds.decodeToken,
+        checkCommand: CommandIds.checkToken,
+      });
+      if (!hover) return undefined;
+      const md = new vscode.MarkdownString(hover.markdown);
       // Claims are attacker-controlled: no HTML, no theme icons, and only our two commands may run.
       md.supportHtml = false;
       md.supportThemeIcons = false;
       md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
-      return new vscode.Hover(md, new vscode.Range(position.line, span.start, position.line, span.end));
+      return new vscode.Hover(md, new vscode.Range(position.line, hover.start, position.line, hover.end));
     } catch (e) {
       this.log.warn(`token hover failed: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
