@@ -142,7 +142,7 @@ export class DashboardPanel extends Disposable {
     if (!this.deps.store.get(id)) {
       reply = { type: 'actionDone', id, action, ok: false, message: vscode.l10n.t('This token is no longer kept.') };
     } else {
-      const outcome = actionOutcome(await vscode.commands.executeCommand(ACTION_COMMANDS[action], { ...commandArgs, id }));
+      const outcome = actionOutcome(action, await vscode.commands.executeCommand(ACTION_COMMANDS[action], { ...commandArgs, id }));
       reply = { type: 'actionDone', id, action, ok: outcome !== 'failed', message: outcome === 'failed' ? vscode.l10n.t('The action failed; see the notification.') : undefined };
     }
     this.post(reply);
