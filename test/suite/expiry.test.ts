@@ -16,6 +16,7 @@ import type { DashboardToken, HostMessage } from '../../src/expiry/protocol';
 import type { KeptToken } from '../../src/tokens/tokenStore';
 import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
 import { captureWorkbench, getApi, testCluster, waitFor } from './helpers';
+import { noToasts } from './workbenchShots';
 
 const until = <T>(probe: () => T | Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what, ms) as Promise<NonNullable<T>>;
 const setting = (key: string, value: unknown): Thenable<void> => vscode.workspace.getConfiguration('k8sTokens').update(key, value, vscode.ConfigurationTarget.Global);
@@ -100,6 +101,7 @@ describe('Expiry dashboard', () => {
   });
 
   it('renders the rows in the real workbench (screenshot)', async () => {
+    await noToasts();
     const shot = await waitFor(async () => {
       const c = await captureWorkbench('dashboard', { frameUrlIncludes: 'webview', selector: 'tr.token-row, .timeline .tl-label' });
       const rows = c.texts.filter((t) => t.includes('test-admin'));
@@ -200,6 +202,7 @@ describe('Expiry dashboard', () => {
       await until(() => notified.includes(secretBound.id), 'the expiry notification of reader');
       assert.ok(!notified.includes(podBound.id), 'ci-deployer has an hour left: no notification yet');
       await redrawn;
+      await noToasts();
       const shot = await waitFor(async () => {
         const c = await captureWorkbench('dashboard-expiring', { frameUrlIncludes: 'webview', selector: 'tr.token-row' });
         return c.texts.some((t) => /reader/.test(t) && /expiring/.test(t)) ? c : undefined;
