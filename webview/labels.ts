@@ -69,6 +69,7 @@ export function formatTick(time: number, stepMs: number, lang: string): string {
   return stepMs >= 24 * 3600 * 1000 ? d.toLocaleDateString(lang, { month: 'short', day: 'numeric' }) : d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
 }
 
+/** Short enough for a table cell; the timeline's tooltips and the countdown carry the detail. */
 export function formatDate(time: number | undefined, lang: string): string {
-  return time === undefined ? '—' : new Date(time).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'medium' });
+  return time === undefined ? '—' : new Date(time).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' });
 }

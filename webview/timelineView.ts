@@ -70,15 +70,17 @@ export class TimelineView {
       this.tracks.map((t) => t.token),
       now,
     );
+    const nowAt = axisPercent(axis, now);
     this.axisEl.replaceChildren(
-      ...axis.ticks.map((tick) => {
+      // A tick label right next to the "now" label would print over it.
+      ...axis.ticks.filter((tick) => Math.abs(axisPercent(axis, tick) - nowAt) > 6).map((tick) => {
         const label = el('span', { className: 'tl-tick', text: formatTick(tick, axis.stepMs, this.lang) });
         place(label, axisPercent(axis, tick));
         return label;
       }),
     );
     const nowLabel = el('span', { className: 'tl-tick tl-tick-now', text: l10n.t('now') });
-    place(nowLabel, axisPercent(axis, now));
+    place(nowLabel, nowAt);
     this.axisEl.append(nowLabel);
     for (const t of this.tracks) {
       const layout = barLayout(axis, t.token);

@@ -3,7 +3,7 @@
  * Pure: KeptToken is imported as a type only.
  */
 import type { KeptToken } from '../tokens/tokenStore';
-import type { DashboardToken } from './protocol';
+import type { DashboardToken, TokenAction } from './protocol';
 
 /** Field by field, so nothing that is not listed (now or later) reaches the webview. */
 export function toDashboardToken(k: KeptToken): DashboardToken {
@@ -30,13 +30,24 @@ export function toDashboardToken(k: KeptToken): DashboardToken {
 export type ActionOutcome = 'done' | 'cancelled' | 'failed';
 
 /**
- * What a token command's result means for the dashboard row. The commands report their own
- * failures to the user; `undefined` is what registerCommand returns after reporting an error.
+ * What a token command's result means for the dashboard row, read per action: a re-mint result
+ * also carries `copied: false` (nothing was asked to be copied), which is no failure of a re-mint.
+ * The commands report their own failures to the user; `undefined` is what registerCommand returns
+ * after reporting an error.
  */
-export function actionOutcome(result: unknown): ActionOutcome {
+export function actionOutcome(action: TokenAction, result: unknown): ActionOutcome {
   if (typeof result !== 'object' || result === null) return 'failed';
   const r = result as Record<string, unknown>;
-  if (r.status === 'cancelled' || r.status === 'explained') return 'cancelled';
-  if (r.status === 'failed' || r.status === 'refused' || r.copied === false || r.forgotten === false) return 'failed';
-  return 'done';
+  switch (action) {
+    case 'copy':
+      return r.copied === true ? 'done' : 'failed';
+    case 'forget':
+      return r.forgotten === true ? 'done' : 'failed';
+    case 'remint':
+      return r.status === 'minted' ? 'done' : r.status === 'cancelled' ? 'cancelled' : 'failed';
+    case 'revoke':
+      return r.status === 'revoked' ? 'done' : r.status === 'cancelled' || r.status === 'explained' ? 'cancelled' : 'failed';
+    case 'exportKubeconfig':
+      return r.status === 'exported' ? 'done' : r.status === 'cancelled' ? 'cancelled' : 'failed';
+  }
 }

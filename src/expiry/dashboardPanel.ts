@@ -132,12 +132,17 @@ export class DashboardPanel extends Disposable {
     return msg;
   }
 
-  private async runAction(id: string, action: TokenAction): Promise<HostMessage> {
+  /**
+   * Runs a row action through the token command of the same name and posts the outcome to the
+   * webview. `commandArgs` are options of that command (e.g. `confirm`, `target`); the webview
+   * never sends any, so a click always gets the command's own prompts and confirmations.
+   */
+  async runAction(id: string, action: TokenAction, commandArgs: Record<string, unknown> = {}): Promise<HostMessage> {
     let reply: HostMessage;
     if (!this.deps.store.get(id)) {
       reply = { type: 'actionDone', id, action, ok: false, message: vscode.l10n.t('This token is no longer kept.') };
     } else {
-      const outcome = actionOutcome(await vscode.commands.executeCommand(ACTION_COMMANDS[action], id));
+      const outcome = actionOutcome(action, await vscode.commands.executeCommand(ACTION_COMMANDS[action], { ...commandArgs, id }));
       reply = { type: 'actionDone', id, action, ok: outcome !== 'failed', message: outcome === 'failed' ? vscode.l10n.t('The action failed; see the notification.') : undefined };
     }
     this.post(reply);
@@ -183,7 +188,7 @@ export class DashboardController extends Disposable {
       vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
         // The webview redraws from its own saved state; the host only needs to take the panel back.
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
-          this.adopt(panel);
+          this.revive(panel);
         },
       }),
     );
@@ -199,6 +204,11 @@ export class DashboardController extends Disposable {
       return this.panel;
     }
     const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, vscode.l10n.t('Token Expiry'), vscode.ViewColumn.Active, dashboardWebviewOptions(this.deps.extensionUri));
+    return this.adopt(panel);
+  }
+
+  /** Takes back a panel VS Code restored after a reload (what the serializer does). */
+  revive(panel: vscode.WebviewPanel): DashboardPanel {
     return this.adopt(panel);
   }
 

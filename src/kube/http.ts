@@ -249,9 +249,11 @@ export class ContextClient {
         finish(() => reject(new KubeError({ kind: 'cancelled', message: 'The request was cancelled.' })));
         r.destroy();
       };
+      // The error listener goes first: destroying a request that has no socket yet emits
+      // 'socket hang up', which would be an uncaught exception in the extension host.
+      r.on('error', (e) => finish(() => reject(errorFromNetwork(e, this.server))));
       if (req.signal?.aborted) return onAbort();
       req.signal?.addEventListener('abort', onAbort, { once: true });
-      r.on('error', (e) => finish(() => reject(errorFromNetwork(e, this.server))));
       r.end(payload);
     });
 

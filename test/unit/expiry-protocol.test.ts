@@ -96,17 +96,22 @@ describe('expiry dashboard model', () => {
     assert.ok(isHostMessage({ type: 'tokens', tokens: [t], settings: { notifyBeforeMinutes: 10 } }));
   });
 
-  it('reads the outcome of the token commands', () => {
-    assert.equal(actionOutcome({ status: 'minted' }), 'done');
-    assert.equal(actionOutcome({ copied: true }), 'done');
-    assert.equal(actionOutcome({ forgotten: true }), 'done');
-    assert.equal(actionOutcome({ status: 'revoked' }), 'done');
-    assert.equal(actionOutcome({ status: 'exported', path: '/x' }), 'done');
-    assert.equal(actionOutcome({ status: 'cancelled' }), 'cancelled');
-    assert.equal(actionOutcome({ status: 'explained', message: '' }), 'cancelled');
-    assert.equal(actionOutcome({ status: 'failed', message: 'x' }), 'failed');
-    assert.equal(actionOutcome({ copied: false }), 'failed');
-    assert.equal(actionOutcome(undefined), 'failed');
+  it('reads the outcome of each token command', () => {
+    assert.equal(actionOutcome('remint', { status: 'minted', copied: false }), 'done');
+    assert.equal(actionOutcome('remint', { status: 'failed', message: 'x' }), 'failed');
+    assert.equal(actionOutcome('remint', { status: 'refused', message: 'x' }), 'failed');
+    assert.equal(actionOutcome('remint', { status: 'cancelled' }), 'cancelled');
+    assert.equal(actionOutcome('copy', { copied: true }), 'done');
+    assert.equal(actionOutcome('copy', { copied: false }), 'failed');
+    assert.equal(actionOutcome('forget', { forgotten: true }), 'done');
+    assert.equal(actionOutcome('forget', { forgotten: false }), 'failed');
+    assert.equal(actionOutcome('revoke', { status: 'revoked' }), 'done');
+    assert.equal(actionOutcome('revoke', { status: 'explained', message: '' }), 'cancelled');
+    assert.equal(actionOutcome('revoke', { status: 'cancelled' }), 'cancelled');
+    assert.equal(actionOutcome('exportKubeconfig', { status: 'exported', path: '/x' }), 'done');
+    assert.equal(actionOutcome('exportKubeconfig', { status: 'failed', message: 'x' }), 'failed');
+    assert.equal(actionOutcome('exportKubeconfig', { status: 'cancelled' }), 'cancelled');
+    assert.equal(actionOutcome('copy', undefined), 'failed');
   });
 });
 
@@ -132,7 +137,8 @@ describe('expiry dashboard HTML', () => {
     assert.match(scripts[0][1], /nonce="bm9uY2Ux"/);
     assert.match(scripts[0][1], /src="[^"]+dashboard\.js"/);
     assert.equal(scripts[0][2], '');
-    assert.ok(!/<style|style=|on\w+=/i.test(html));
+    // An event-handler attribute follows whitespace (`<a onclick=`); `content=` must not count as one.
+    assert.ok(!/<style|style=|\son\w+=/i.test(html));
   });
 
   it('escapes attribute and title text', () => {

@@ -42,8 +42,9 @@ describe('expiry timeline: status', () => {
 
   it('uses notifyBefore when it comes before the 20 % point', () => {
     const day = token('d', 86400);
-    // 20 % of a day is 4.8 h; notifyBefore 6 h opens the window earlier.
-    assert.equal(tokenStatus(day, T0 + 17 * HOUR, { notifyBeforeMs: 6 * HOUR }), 'expiring');
+    // 20 % of a day is 4.8 h (from 19.2 h on); notifyBefore 6 h opens the window earlier, at 18 h.
+    assert.equal(tokenStatus(day, T0 + 17.9 * HOUR, { notifyBeforeMs: 6 * HOUR }), 'valid');
+    assert.equal(tokenStatus(day, T0 + 18 * HOUR, { notifyBeforeMs: 6 * HOUR }), 'expiring');
     assert.equal(tokenStatus(day, T0 + 17 * HOUR, tenMinutes), 'valid');
     assert.equal(tokenStatus(day, T0 + 19.3 * HOUR, tenMinutes), 'expiring');
   });
