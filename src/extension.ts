@@ -11,6 +11,7 @@ import type { Services } from './common/services';
 import { registerExpiry, type ExpiryApi } from './expiry/registerExpiry';
 import { ClusterSession } from './kube/session';
 import { registerPermissions, type PermissionsApi } from './permissions/registerPermissions';
+import { registerScaffold } from './scaffold/registerScaffold';
 import { registerTokens, type TokensApi } from './tokens/registerTokens';
 import type { TokenStore } from './tokens/tokenStore';
 import { registerTree, type ServiceAccountTree } from './tree/registerTree';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const tokens = registerTokens(services, tree);
   const expiry = registerExpiry(services, tokens.store);
   const permissions = registerPermissions(services);
+  registerScaffold(services, permissions.documents);
 
   return { services, tree, tokens, tokenStore: tokens.store, expiry, permissions };
 }
