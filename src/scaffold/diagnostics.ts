@@ -38,7 +38,14 @@ export class ManifestDiagnostics extends Disposable implements vscode.CodeAction
     const ws = vscode.workspace;
     this.register(ws.onDidOpenTextDocument((d) => this.schedule(d)));
     this.register(ws.onDidChangeTextDocument((e) => this.schedule(e.document)));
-    this.register(ws.onDidCloseTextDocument((d) => this.forget(d.uri)));
+    this.register(
+      ws.onDidCloseTextDocument((closed) => {
+        // An untitled name is reused at once: a late close event must not wipe the new document's diagnostics.
+        const reopened = ws.textDocuments.find((d) => !d.isClosed && d.uri.toString() === closed.uri.toString());
+        if (reopened) this.schedule(reopened);
+        else this.forget(closed.uri);
+      }),
+    );
     this.register(
       ws.onDidChangeConfiguration((e) => {
         if (Config.affects(e, SettingKeys.diagnosticsEnabled)) this.refreshAll();
@@ -97,25 +104,31 @@ export class ManifestDiagnostics extends Disposable implements vscode.CodeAction
       .catch((e: unknown) => this.services.log.trace(`cluster diagnostics skipped: ${e instanceof Error ? e.message : String(e)}`));
   }
 
-  private publish(doc: vscode.TextDocument, version: number, findings: Finding[]): void {
-    const entries = findings.map((f) => {
+  private toEntries(doc: vscode.TextDocument, findings: Finding[]): Published['entries'] {
+    return findings.map((f) => {
       const d = new vscode.Diagnostic(new vscode.Range(doc.positionAt(f.start), doc.positionAt(f.end)), f.message, SEVERITY[f.severity]);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = f.code;
       return { diagnostic: d, fixes: f.fixes };
     });
+  }
+
+  private publish(doc: vscode.TextDocument, version: number, findings: Finding[]): void {
+    const entries = this.toEntries(doc, findings);
     this.published.set(doc.uri.toString(), { version, entries });
     this.collection.set(doc.uri, entries.map((e) => e.diagnostic));
   }
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const published = this.published.get(doc.uri.toString());
-    if (!published || published.version !== doc.version) return [];
+    if (!published) return [];
+    // Typed since the last check: the pure findings of the current text still offer their fixes.
+    const entries = published.version === doc.version ? published.entries : this.toEntries(doc, analyzeManifest(doc.getText()).findings);
     const actions: vscode.CodeAction[] = [];
     for (const asked of context.diagnostics) {
       if (asked.source !== DIAGNOSTIC_SOURCE) continue;
       // The diagnostics come back as copies: match ours by code and range.
-      const entry = published.entries.find((e) => e.diagnostic.code === asked.code && e.diagnostic.range.isEqual(asked.range));
+      const entry = entries.find((e) => e.diagnostic.code === asked.code && e.diagnostic.range.isEqual(asked.range));
       if (!entry) continue;
       for (const fix of entry.fixes) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
