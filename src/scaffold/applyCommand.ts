@@ -35,6 +35,8 @@ export interface ApplyOutcome {
   context: string;
   results: ObjectResult[];
   proof?: ProofResult;
+  /** Why the proof could not be run (e.g. the caller may not create subjectaccessreviews). */
+  proofError?: string;
 }
 
 interface ApplyArgs {
@@ -147,12 +149,20 @@ async function applyManifest(services: Services, documents: PermissionsDocuments
       const results = await sendAll(services, client, objects, defaultNamespace, false, cancel.signal);
       const created = results.every((r) => r.ok);
       let proof: ProofResult | undefined;
+      let proofError: string | undefined;
       if (created) {
         progress.report({ message: vscode.l10n.t('checking permissions with SubjectAccessReviews') });
-        proof = await prove(services, client, context, objects.map((o) => o.object), defaultNamespace, cancel.signal);
+        try {
+          proof = await prove(services, client, context, objects.map((o) => o.object), defaultNamespace, cancel.signal);
+        } catch (e) {
+          // The objects exist now; a refused proof is reported, not turned into a failed apply.
+          if (KubeError.is(e, 'cancelled')) throw e;
+          proofError = describeKubeError(e, context);
+          void vscode.window.showWarningMessage(vscode.l10n.t('Created, but the permissions could not be proved: {0}', proofError));
+        }
         if (proof && args.show) await documents.show(proof.matrix);
       }
-      const outcome: ApplyOutcome = { status: created ? 'created' : 'createFailed', context, results, proof };
+      const outcome: ApplyOutcome = { status: created ? 'created' : 'createFailed', context, results, proof, proofError };
       report(services, outcome);
       return outcome;
     } finally {
