@@ -74,6 +74,22 @@ describe('scaffold generators', () => {
     assert.equal(proofPlanFor(objects.slice(0, 1), 'default'), undefined);
   });
 
+  it('proof of a cluster-wide grant reviews without a namespace; edited rules are what is proved', () => {
+    const yaml = rbacChoiceYaml({ serviceAccount: sa, resources: ['namespaces', 'cronjobs.batch'].map(parseResource), verbs: ['list'], scope: 'cluster' }).replace('- list', '- list\n      - watch');
+    const objects = parseManifest(yaml).flatMap((p) => ('object' in p ? [p.object] : []));
+    assert.deepEqual(objects.map((o) => o.kind), ['ClusterRole', 'ClusterRoleBinding']);
+    const plan = proofPlanFor(objects, 'default');
+    assert.equal(plan?.namespace, undefined);
+    assert.deepEqual(plan?.serviceAccount, sa);
+    const cells = plan ? proofCells(plan) : [];
+    assert.deepEqual(
+      cells.filter((c) => c.expected).map((c) => `${c.check.group}/${c.check.resource}:${c.verb}`),
+      // Only the first rule was edited to add watch.
+      ['/namespaces:list', '/namespaces:watch', 'batch/cronjobs:list'],
+    );
+    assert.equal(plan && proofResult('ctx', plan, cells, cells.map(() => ({ allowed: false }))).matrix.namespace, '(all namespaces)');
+  });
+
   it('parseManifest reports documents that cannot be sent', () => {
     const r = parseManifest('kind: Pod\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nx: [\n');
     assert.deepEqual(r.map((p) => ('error' in p ? `${p.index}:error` : `${p.index}:${p.object.kind}`)), ['0:error', '2:ConfigMap', '3:error']);
