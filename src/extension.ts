@@ -12,6 +12,7 @@ import { registerExpiry, type ExpiryApi } from './expiry/registerExpiry';
 import { registerHover } from './hover/registerHover';
 import { ClusterSession } from './kube/session';
 import { registerPermissions, type PermissionsApi } from './permissions/registerPermissions';
+import { registerScaffold } from './scaffold/registerScaffold';
 import { registerTokens, type TokensApi } from './tokens/registerTokens';
 import type { TokenStore } from './tokens/tokenStore';
 import { registerTree, type ServiceAccountTree } from './tree/registerTree';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const expiry = registerExpiry(services, tokens.store);
   const permissions = registerPermissions(services);
   registerHover(services);
+  registerScaffold(services, permissions.documents);
 
   return { services, tree, tokens, tokenStore: tokens.store, expiry, permissions };
 }

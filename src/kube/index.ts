@@ -69,3 +69,5 @@ export * from './secrets';
 export * from './oidc';
 export * from './doctor';
 export * from './permissions';
+export * from './discovery';
+export * from './apply';

@@ -1,0 +1,159 @@
+/**
+ * YAML generators for a ServiceAccount: a Pod that mounts a projected token (with the CA bundle and
+ * namespace, as the default kube-api-access volume does) and a CronJob that rotates a token into a
+ * Secret, with its own least-privilege ServiceAccount, Role and RoleBinding. Pure: no `vscode`.
+ */
+import { yaml } from '../common/yaml';
+import { rbacObjects, toDnsName, type PolicyRule } from './rbacYaml';
+
+type Manifest = Record<string, unknown>;
+
+export const MIN_EXPIRATION_SECONDS = 600;
+/** `1 << 32`: the largest expirationSeconds the API server accepts (the check is strictly greater-than). */
+export const MAX_EXPIRATION_SECONDS = 4294967296;
+export const DEFAULT_TOKEN_MOUNT_PATH = '/var/run/secrets/tokens';
+
+export interface ServiceAccountRef {
+  namespace: string;
+  name: string;
+}
+
+export interface ProjectedPodOptions {
+  serviceAccount: ServiceAccountRef;
+  /** Empty or undefined: the API server's audiences. */
+  audience?: string;
+  expirationSeconds?: number;
+  /** Directory the volume is mounted at. */
+  mountPath?: string;
+  /** File name of the token inside the volume. */
+  tokenPath?: string;
+  image?: string;
+  podName?: string;
+}
+
+/** Joins manifests into one multi-document YAML text. */
+export function toYamlDocuments(objects: readonly Manifest[]): string {
+  return objects.map((o) => yaml().stringify(o, { lineWidth: 0 })).join('---\n');
+}
+
+/**
+ * A Pod running as the ServiceAccount with automount off and an explicit projected volume in its
+ * place: the token (audience, lifetime, path), `ca.crt` from the kube-root-ca.crt ConfigMap and
+ * the namespace from the downward API, mounted read-only.
+ */
+export function projectedPodObject(o: ProjectedPodOptions): Manifest {
+  const token: Manifest = { path: o.tokenPath ?? 'token', expirationSeconds: o.expirationSeconds ?? 3600 };
+  if (o.audience) token.audience = o.audience;
+  const mountPath = o.mountPath ?? DEFAULT_TOKEN_MOUNT_PATH;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: o.podName ?? toDnsName(`${o.serviceAccount.name}-projected-token`), namespace: o.serviceAccount.namespace },
+    spec: {
+      serviceAccountName: o.serviceAccount.name,
+      automountServiceAccountToken: false,
+      containers: [
+        {
+          name: 'app',
+          image: o.image ?? 'busybox:1.36',
+          command: ['sh', '-c', `while true; do ls -l ${mountPath}; sleep 3600; done`],
+          volumeMounts: [{ name: 'sa-token', mountPath, readOnly: true }],
+        },
+      ],
+      volumes: [
+        {
+          name: 'sa-token',
+          projected: {
+            sources: [
+              { serviceAccountToken: token },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+              { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+export function projectedPodYaml(o: ProjectedPodOptions): string {
+  return toYamlDocuments([projectedPodObject(o)]);
+}
+
+export interface RotationCronJobOptions {
+  /** The ServiceAccount whose token is rotated. */
+  serviceAccount: ServiceAccountRef;
+  /** The Secret the current token is written to. */
+  secretName?: string;
+  expirationSeconds?: number;
+  audience?: string;
+  /** Cron schedule; default every 12 hours, half of the default 24 h lifetime. */
+  schedule?: string;
+  image?: string;
+}
+
+/** The shell script of the rotation Job. The token goes through a file, never a command line. */
+function rotationScript(o: Required<Pick<RotationCronJobOptions, 'secretName' | 'expirationSeconds'>> & RotationCronJobOptions): string {
+  const audience = o.audience ? ` --audience='${o.audience.replace(/'/g, `'\\''`)}'` : '';
+  return [
+    'set -eu',
+    'umask 077',
+    `kubectl create token ${o.serviceAccount.name} --duration=${o.expirationSeconds}s${audience} > /work/token`,
+    `kubectl create secret generic ${o.secretName} --from-file=token=/work/token --dry-run=client -o yaml | kubectl apply -f -`,
+    'rm -f /work/token',
+  ].join('\n');
+}
+
+/**
+ * The rotator's ServiceAccount, a Role allowing exactly `create serviceaccounts/token` for the
+ * target and writing the one Secret, its RoleBinding, and the CronJob itself.
+ */
+export function rotationCronJobObjects(o: RotationCronJobOptions): Manifest[] {
+  const ns = o.serviceAccount.namespace;
+  const secretName = o.secretName ?? toDnsName(`${o.serviceAccount.name}-rotated-token`);
+  const expirationSeconds = o.expirationSeconds ?? 86400;
+  const rotator = toDnsName(`${o.serviceAccount.name}-token-rotator`);
+  const rules: PolicyRule[] = [
+    { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'], resourceNames: [o.serviceAccount.name] },
+    { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'patch', 'update'], resourceNames: [secretName] },
+    // create cannot be limited by resourceNames: the name is not known to the authorizer before the object exists.
+    { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+  ];
+  const [role, binding] = rbacObjects({ name: rotator, namespace: ns, rules, subject: { kind: 'ServiceAccount', name: rotator, namespace: ns } });
+  const cronJob: Manifest = {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: rotator, namespace: ns },
+    spec: {
+      schedule: o.schedule ?? '0 */12 * * *',
+      concurrencyPolicy: 'Forbid',
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        spec: {
+          backoffLimit: 2,
+          template: {
+            spec: {
+              serviceAccountName: rotator,
+              restartPolicy: 'OnFailure',
+              containers: [
+                {
+                  name: 'rotate',
+                  image: o.image ?? 'registry.k8s.io/kubectl:v1.34.1',
+                  command: ['/bin/sh', '-c', rotationScript({ ...o, secretName, expirationSeconds })],
+                  volumeMounts: [{ name: 'work', mountPath: '/work' }],
+                },
+              ],
+              volumes: [{ name: 'work', emptyDir: { medium: 'Memory' } }],
+            },
+          },
+        },
+      },
+    },
+  };
+  return [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: rotator, namespace: ns } }, role, binding, cronJob];
+}
+
+export function rotationCronJobYaml(o: RotationCronJobOptions): string {
+  return toYamlDocuments(rotationCronJobObjects(o));
+}
