@@ -14,7 +14,7 @@ export function packageVsix() {
   const started = Date.now();
   fs.rmSync(vsixPath, { force: true });
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const res = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsixPath], {
+  const res = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsixPath], {
     cwd: repoRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
     timeout: 300_000,
