@@ -17,6 +17,8 @@ import { renderNode } from './render';
 export const VIEW_ID = 'k8sTokens.serviceAccounts';
 
 interface ChildrenState {
+  /** The node these children were loaded for: their `parent`. */
+  owner: ParentNode;
   nodes: TreeNode[];
   notes: InfoNode[];
   continueToken?: string;
@@ -33,7 +35,7 @@ export class ServiceAccountTreeProvider extends Disposable implements vscode.Tre
   readonly onDidChangeTreeData = this.changed.event;
   private roots: TreeNode[] | undefined;
   private readonly states = new Map<string, ChildrenState>();
-  private readonly inflight = new Map<string, { promise: Promise<void>; controller: AbortController }>();
+  private readonly inflight = new Map<string, { promise: Promise<void>; controller: AbortController; owner: ParentNode }>();
 
   constructor(
     private readonly session: ClusterSession,
@@ -57,6 +59,10 @@ export class ServiceAccountTreeProvider extends Disposable implements vscode.Tre
     if (!node) return this.rootNodes();
     if (!isParentNode(node)) return [];
     const key = nodeId(node);
+    // After a reload of its parent, a node is a new object with fresher data (e.g. a Secret count)
+    // under the same id; children cached for the object it replaced would point at stale data.
+    const cached = this.states.get(key);
+    if (cached && cached.owner !== node && this.isCurrent(node)) this.forget(key);
     // A refresh during the load (e.g. a kubeconfig file changed) drops its result: load again,
     // so callers never see an empty list that only means "interrupted".
     for (let attempt = 0; attempt < 3 && !this.states.has(key); attempt++) await this.loadFirstPage(node);
@@ -78,15 +84,26 @@ export class ServiceAccountTreeProvider extends Disposable implements vscode.Tre
       this.changed.fire(undefined);
       return;
     }
-    const key = nodeId(target);
+    this.forget(nodeId(target));
+    this.changed.fire(target);
+  }
+
+  /** Drops the children of the node with id `key` and of everything below it, loaded or loading. */
+  private forget(key: string): void {
+    const within = (k: string): boolean => k === key || k.startsWith(`${key}/`);
     for (const [k, f] of this.inflight) {
-      if (k === key || k.startsWith(`${key}/`)) {
+      if (within(k)) {
         f.controller.abort();
         this.inflight.delete(k);
       }
     }
-    for (const k of [...this.states.keys()]) if (k === key || k.startsWith(`${key}/`)) this.states.delete(k);
-    this.changed.fire(target);
+    for (const k of [...this.states.keys()]) if (within(k)) this.states.delete(k);
+  }
+
+  /** True when `node` is the object its parent's children list holds now (not one a reload replaced). */
+  private isCurrent(node: ParentNode): boolean {
+    const siblings = node.kind === 'context' ? this.roots : this.states.get(nodeId(node.parent))?.nodes;
+    return siblings?.includes(node) ?? false;
   }
 
   /** Names of the namespaces loaded so far, for the filter quick pick. */
@@ -128,7 +145,7 @@ export class ServiceAccountTreeProvider extends Disposable implements vscode.Tre
       }
       this.changed.fire(parent);
     })();
-    this.inflight.set(key, { promise, controller });
+    this.inflight.set(key, { promise, controller, owner: parent });
     return promise;
   }
 
@@ -153,22 +170,23 @@ export class ServiceAccountTreeProvider extends Disposable implements vscode.Tre
   private loadFirstPage(parent: ParentNode): Promise<void> {
     const key = nodeId(parent);
     const running = this.inflight.get(key);
-    if (running) return running.promise;
+    if (running && (running.owner === parent || !this.isCurrent(parent))) return running.promise;
+    running?.controller.abort(); // loading for a node that a reload replaced
     const controller = new AbortController();
     const promise = (async () => {
       let st: ChildrenState;
       try {
         const r = await withTreeProgress(VIEW_ID, this.progressTitle(parent), controller, (signal) => this.loader.load(parent, undefined, undefined, signal));
-        st = { nodes: r.nodes, notes: this.notes(parent, r.notes), continueToken: r.continueToken, memo: r.memo };
+        st = { owner: parent, nodes: r.nodes, notes: this.notes(parent, r.notes), continueToken: r.continueToken, memo: r.memo };
       } catch (e) {
-        st = { nodes: [], notes: [], error: this.errorNode(e, parent, 'children', 0) };
+        st = { owner: parent, nodes: [], notes: [], error: this.errorNode(e, parent, 'children', 0) };
       }
       // A refresh during the load replaced or dropped this request: its result is stale.
       if (this.inflight.get(key)?.controller !== controller) return;
       this.inflight.delete(key);
       this.states.set(key, st);
     })();
-    this.inflight.set(key, { promise, controller });
+    this.inflight.set(key, { promise, controller, owner: parent });
     return promise;
   }
 

@@ -102,6 +102,26 @@ describe('ServiceAccounts tree', () => {
     assert.deepEqual(none.map((n) => [n.kind, label(api, n)]), [['info', 'No long-lived token Secrets']]);
   });
 
+  it('gives a reloaded ServiceAccount node its own children, not those of the object it replaced', async () => {
+    const ns = await walk(api, 'test-admin', 'demo');
+    const stale = await child(api, ns, 'reader');
+    const before = (stale as Extract<TreeNode, { kind: 'serviceAccount' }>).tokenSecretCount ?? 0;
+    const extra = cluster.store.create({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'reader-token-reload', namespace: 'demo', annotations: { 'kubernetes.io/service-account.name': 'reader' } } });
+    try {
+      api.tree.provider.refresh(ns);
+      // The view may still ask for the children of the object it showed before the reload.
+      await children(api, stale);
+      const fresh = await child(api, ns, 'reader');
+      assert.notEqual(fresh, stale);
+      const folder = await child(api, fresh, 'Token Secrets');
+      assert.equal(api.tree.provider.getParent(folder), fresh);
+      assert.equal(item(api, folder).description, String(before + 1));
+    } finally {
+      cluster.store.delete('v1', 'Secret', extra.metadata.name, 'demo');
+      api.tree.provider.refresh(ns);
+    }
+  });
+
   it('renders in the real view: reveal expands the path to a token Secret', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.k8sTokens');
     const secret = await walk(api, 'test-admin', 'demo', 'reader', 'Token Secrets', 'reader-token');
