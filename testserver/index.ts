@@ -18,6 +18,7 @@ import { Store, type NewObject } from './store';
 import { createServingTls } from './tls';
 
 export type { Fault, KObject, KubeconfigOptions, TestCluster, TestClusterOptions } from './api';
+export { closedPort } from './ports';
 
 const defaultIssuer = 'https://kubernetes.default.svc.cluster.local';
 

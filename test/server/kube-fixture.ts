@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KubeConnections, type ContextClient } from '../../src/kube/index';
+import * as assert from 'node:assert/strict';
+import { KubeConnections, KubeError, type ContextClient } from '../../src/kube/index';
 import type { KubeconfigOptions, TestCluster } from '../../testserver/api';
 
 export class ClientFactory {
@@ -33,4 +34,14 @@ export class ClientFactory {
 /** The JWT payload, decoded without verification. */
 export function claimsOf(token: string): Record<string, unknown> & { iat: number; exp: number; 'kubernetes.io'?: Record<string, unknown> } {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+}
+
+/** The KubeError `p` rejects with (fails the test when it resolves or rejects with anything else). */
+export async function rejection(p: Promise<unknown>): Promise<KubeError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  assert.ok(KubeError.is(e), `expected a KubeError, got ${String(e)}`);
+  return e;
 }

@@ -7,37 +7,20 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeKubeError } from '../../src/kube/describe';
-import { KubeError } from '../../src/kube/errors';
 import { KubeConnections, type ClientOptions, type ContextClient } from '../../src/kube/index';
 import { listServiceAccounts } from '../../src/kube/serviceAccounts';
 import { requestToken } from '../../src/kube/tokenRequest';
 import type { KubeconfigOptions, TestCluster } from '../../testserver/api';
-import { startTestCluster } from '../../testserver/index';
+import { closedPort, startTestCluster } from '../../testserver/index';
+import { rejection } from './kube-fixture';
 
 const SA_LIST = 'GET /api/v1/namespaces/demo/serviceaccounts';
 const TOKEN = 'POST /api/v1/namespaces/demo/serviceaccounts/reader/token';
 
-async function rejection(p: Promise<unknown>): Promise<KubeError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  assert.ok(KubeError.is(e), `expected a KubeError, got ${String(e)}`);
-  return e;
-}
 
-/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 describe('kube layer: faults, retries, cancellation and reloads', function () {
   this.timeout(15000);

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KubeError } from '../../src/kube/errors';
 import type { ContextClient } from '../../src/kube/http';
 import { selfSubjectReview, tokenReview } from '../../src/kube/reviews';
 import { createLegacyTokenSecret, createRevocableSecret, deleteSecret, readRootCa, REVOCABLE_LABEL, waitForSecretToken } from '../../src/kube/secrets';
@@ -11,16 +10,8 @@ import { explainGrant } from '../../src/tokens/grant';
 import { buildKubeconfig, exportedContextName } from '../../src/tokens/kubeconfigExport';
 import { startTestCluster } from '../../testserver/index';
 import type { TestCluster } from '../../testserver/api';
-import { claimsOf, ClientFactory } from './kube-fixture';
+import { claimsOf, ClientFactory, rejection } from './kube-fixture';
 
-async function rejection(p: Promise<unknown>): Promise<KubeError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  assert.ok(KubeError.is(e), `expected a KubeError, got ${String(e)}`);
-  return e;
-}
 
 describe('kube layer: TokenRequest, revocable tokens, legacy Secrets, export', () => {
   let cluster: TestCluster;

@@ -16,17 +16,8 @@ import type { KubeModule } from '../../src/kube/session';
 import type { TokenRequestInput } from '../../src/kube/tokenRequest';
 import type { TestCluster } from '../../testserver/api';
 import { startTestCluster } from '../../testserver/index';
-import { getApi, resetKubeconfigs, testCluster, waitFor, type ExtensionApi } from './helpers';
+import { getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, type ExtensionApi } from './helpers';
 
-async function sessionQuiet(api: ExtensionApi): Promise<void> {
-  let last = Date.now();
-  const sub = api.services.session.onDidChange(() => (last = Date.now()));
-  try {
-    await waitFor(() => (Date.now() - last >= 400 ? true : undefined), 'the session to stop reloading');
-  } finally {
-    sub.dispose();
-  }
-}
 
 const codes = (o: CheckOutcome): string[] => o.report.findings.map((f) => f.code);
 function finding(o: CheckOutcome, code: string): Finding {

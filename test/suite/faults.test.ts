@@ -6,7 +6,6 @@
  * reload does not cut a running mint; kept tokens are untouched and the tree recovers on Retry.
  */
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/common/commandIds';
 import type { ExtensionApi } from '../../src/extension';
@@ -15,6 +14,7 @@ import { ClusterSession } from '../../src/kube/session';
 import type { MintOutcome } from '../../src/tokens/mint';
 import type { ErrorNode, TreeNode } from '../../src/tree/model';
 import type { Fault } from '../../testserver/api';
+import { closedPort } from '../../testserver/index';
 import { getApi, resetKubeconfigs, testCluster, waitFor, writeExtraKubeconfig, type TestCluster } from './helpers';
 
 const NS = 'kube-node-lease'; // seeded with only `default`; no other suite lists it
@@ -51,13 +51,6 @@ async function reloadWith(api: ExtensionApi, key: string, value: unknown): Promi
 }
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 /** Kept tokens, metadata and values, to prove a failure changed nothing. */
 async function keptSnapshot(api: ExtensionApi): Promise<string> {

@@ -101,6 +101,21 @@ async function applyKubeconfigSetting(state: ClusterState): Promise<void> {
  * The shared test cluster (started on first call, seed 'demo'). Makes sure `k8sTokens.kubeconfigPaths`
  * holds its admin kubeconfig (context `test-admin`) first, followed by any extra files still added.
  */
+/**
+ * Resolves once the session has not reloaded for 400 ms. Adding a kubeconfig file reloads the
+ * session (setting change, file watcher); a reload lets in-flight requests finish (faults.test.ts),
+ * but a command started before the reload would still use the old settings, so start it once they are over.
+ */
+export async function sessionQuiet(api: ExtensionApi): Promise<void> {
+  let last = Date.now();
+  const sub = api.services.session.onDidChange(() => (last = Date.now()));
+  try {
+    await waitFor(() => (Date.now() - last >= 400 ? true : undefined), 'the session to stop reloading');
+  } finally {
+    sub.dispose();
+  }
+}
+
 export async function testCluster(): Promise<TestCluster> {
   const state = await sharedCluster();
   await applyKubeconfigSetting(state);

@@ -9,23 +9,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/common/commandIds';
 import type { DecodeOutcome } from '../../src/hover/tokenCommands';
-import { captureWorkbench, getApi, testCluster, waitFor, type ExtensionApi } from './helpers';
+import { captureWorkbench, getApi, sessionQuiet, testCluster, waitFor, type ExtensionApi } from './helpers';
 
 const seg = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 /** A token with the given claims and a dummy signature: the hover decodes, it does not verify. */
 const unsigned = (payload: unknown, header: unknown = { alg: 'RS256', kid: 'k1' }): string => `${seg(header)}.${seg(payload)}.c2lnbmF0dXJl`;
 const HOSTILE = '[x](command:workbench.action.quit) <img src=x onerror=alert(1)>';
 
-/** Resolves once the session has not reloaded for 400 ms (a reload closes in-flight connections). */
-async function sessionQuiet(api: ExtensionApi): Promise<void> {
-  let last = Date.now();
-  const sub = api.services.session.onDidChange(() => (last = Date.now()));
-  try {
-    await waitFor(() => (Date.now() - last >= 400 ? true : undefined), 'the session to stop reloading');
-  } finally {
-    sub.dispose();
-  }
-}
 
 /** Plain text of every hover our provider (and others) give at `position`. */
 async function hoverAt(doc: vscode.TextDocument, position: vscode.Position): Promise<{ texts: string[]; markdown: vscode.MarkdownString[] }> {

@@ -16,19 +16,9 @@ import { isAllowed, type PermissionMatrix } from '../../src/permissions/matrix';
 import { PermissionsDocuments } from '../../src/permissions/view';
 import type { TreeNode } from '../../src/tree/model';
 import type { TestCluster } from '../../testserver/api';
-import { getApi, resetKubeconfigs, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
+import { getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
 
 const until = <T>(probe: () => T | Promise<T>, what: string): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what) as Promise<NonNullable<T>>;
-/** Adding a kubeconfig reloads the session (closing in-flight requests): wait until it is quiet for 400 ms. */
-async function sessionQuiet(api: ExtensionApi): Promise<void> {
-  let last = Date.now();
-  const sub = api.services.session.onDidChange(() => (last = Date.now()));
-  try {
-    await waitFor(() => (Date.now() - last >= 400 ? true : undefined), 'the session to stop reloading');
-  } finally {
-    sub.dispose();
-  }
-}
 const show = (arg: unknown): Thenable<PermissionMatrix | undefined> => vscode.commands.executeCommand<PermissionMatrix | undefined>(CommandIds.showPermissions, arg);
 const ciDeployer = { context: 'test-admin', namespace: 'demo', name: 'ci-deployer' };
 const GRANT = 'RoleBinding demo/ci-deployer → Role ci-deployer (ServiceAccount "ci-deployer/demo")';

@@ -14,20 +14,11 @@ import { analyzeManifest } from '../../src/scaffold/manifestAnalysis';
 import type { GeneratedYaml } from '../../src/scaffold/generateCommands';
 import type { TreeNode } from '../../src/tree/model';
 import type { TestCluster } from '../../testserver/api';
-import { getApi, resetKubeconfigs, sleep, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
+import { getApi, resetKubeconfigs, sessionQuiet, sleep, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
 
 const until = <T>(probe: () => T | Promise<T>, what: string): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what) as Promise<NonNullable<T>>;
 const run = <T>(id: string, arg?: unknown): Thenable<T> => vscode.commands.executeCommand<T>(id, arg);
 
-async function sessionQuiet(api: ExtensionApi): Promise<void> {
-  let last = Date.now();
-  const sub = api.services.session.onDidChange(() => (last = Date.now()));
-  try {
-    await waitFor(() => (Date.now() - last >= 400 ? true : undefined), 'the session to stop reloading');
-  } finally {
-    sub.dispose();
-  }
-}
 
 async function openYaml(content: string): Promise<vscode.TextDocument> {
   const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content });

@@ -14,24 +14,10 @@ import type { LegacySecretOutcome } from '../../src/tokens/legacySecret';
 import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
 import type { RevokeOutcome } from '../../src/tokens/revoke';
 import type { TestCluster } from '../../testserver/api';
-import { getApi, resetKubeconfigs, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
+import { getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
 
 /** waitFor, for probes that answer false/undefined while not yet done. */
 const until = <T>(probe: () => T | Promise<T>, what: string): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what) as Promise<NonNullable<T>>;
-/**
- * Resolves once the session has not reloaded for 400 ms. Adding a kubeconfig file reloads the
- * session (setting change, file watcher); a reload lets in-flight requests finish (faults.test.ts),
- * but a mint started before the reload would still use the old settings, so mint once they are over.
- */
-async function sessionQuiet(api: ExtensionApi): Promise<void> {
-  let last = Date.now();
-  const sub = api.services.session.onDidChange(() => (last = Date.now()));
-  try {
-    await waitFor(() => (Date.now() - last >= 400 ? true : undefined), 'the session to stop reloading');
-  } finally {
-    sub.dispose();
-  }
-}
 const run = <T>(id: string, arg?: unknown): Thenable<T> => vscode.commands.executeCommand<T>(id, arg);
 const target = { context: 'test-admin', namespace: 'demo', serviceAccount: 'reader' };
 
