@@ -75,6 +75,9 @@ const tiers = [
   ['packaged .vsix smoke suite', hostTier([path.join(root, 'scripts', 'run-vsix-smoke.mjs'), '--no-build'])],
 ];
 
+// out/ is emitted by the typecheck tier; a test whose source was deleted must not keep running from it.
+fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
+
 const started = Date.now();
 const summary = [];
 for (const [name, tier] of tiers) {
