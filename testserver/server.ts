@@ -104,7 +104,15 @@ export class ApiServer {
   private async applyFault(fault: Fault, res: ServerResponse): Promise<boolean> {
     switch (fault.kind) {
       case 'latency':
-        await new Promise((r) => setTimeout(r, fault.delayMs ?? 1000));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, fault.delayMs ?? 1000);
+          // A client that gave up (timeout, cancel) or a closing server ends the wait, so no timer
+          // outlives the test; the request then goes on as kube-apiserver's would.
+          res.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
         return false;
       case 'status429': {
         const seconds = fault.retryAfterSeconds ?? 1;
