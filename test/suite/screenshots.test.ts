@@ -1,15 +1,17 @@
 /**
  * The README's tree screenshot: the ServiceAccounts view on the demo cluster, expanded down to a
  * ServiceAccount's token Secrets and bindings, captured from the real workbench into
- * test-results/ui/readme-tree.png and checked for the rows it must show. (The dashboard's
- * screenshot is taken by expiry.test.ts.)
+ * test-results/ui/readme-tree.png, and the hover of a pod-bound token in readme-hover.png; each
+ * checked for what it must show. (The dashboard's screenshot is taken by expiry.test.ts.)
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/model';
-import { captureWorkbench, getApi, testCluster, waitFor } from './helpers';
+import { captureWorkbench, getApi, sessionQuiet, testCluster, waitFor } from './helpers';
 import { noToasts } from './workbenchShots';
 
 const until = <T>(probe: () => T | Promise<T>, what: string): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what) as Promise<NonNullable<T>>;
@@ -53,5 +55,32 @@ describe('README screenshots', () => {
     assert.match(rows, /ci-deployer\s*automount: true/, rows);
     assert.match(rows, /reader-token\s*last used/, rows);
     assert.ok(fs.statSync(shot.screenshotPath).size > 10_000);
+  });
+
+  it('captures the hover of a pod-bound token in a YAML file', async () => {
+    await testCluster();
+    const api = await getApi();
+    await sessionQuiet(api);
+    const kube = api.services.session.module();
+    const client = api.services.session.connections().client('test-admin');
+    const { token } = await kube.requestToken(client, { namespace: 'demo', serviceAccount: 'ci-deployer', expirationSeconds: 7200, boundObjectRef: { kind: 'Pod', name: 'web-0' } });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'readme-hover-')), 'deploy-token.yaml');
+    fs.writeFileSync(file, `# Minted with Kubernetes SA Tokens: Mint Token… on demo/ci-deployer\nci:\n  token: ${token}\n`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
+    const at = new vscode.Position(2, 20);
+    editor.selection = new vscode.Selection(at, at);
+    await noToasts();
+    await vscode.commands.executeCommand('editor.action.showHover');
+    const shot = await waitFor(async () => {
+      const c = await captureWorkbench('readme-hover', { selector: '.monaco-hover .rendered-markdown' });
+      const text = c.texts.join('\n');
+      return text.includes('ci-deployer') && text.includes('web-0') ? c : undefined;
+    }, 'the token hover in the workbench', 20_000);
+    assert.match(shot.texts.join('\n'), /system:serviceaccount:demo:ci-deployer/);
+    assert.ok(fs.statSync(shot.screenshotPath).size > 10_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.view.extension.k8sTokens');
   });
 });
