@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
+import { KeyedDebouncer } from '../common/debounce';
 import { Disposable } from '../common/lifecycle';
 import type { Services } from '../common/services';
 import { decodeJwt } from '../jwt/decode';
@@ -22,7 +23,7 @@ const MAX_FILE_LENGTH = 5 * 1024 * 1024;
 
 export class KubeconfigTokenLens extends Disposable implements vscode.CodeLensProvider {
   private readonly diagnostics = this.register(vscode.languages.createDiagnosticCollection('k8sTokens.kubeconfig'));
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly debouncer = new KeyedDebouncer(300);
 
   constructor(private readonly services: Services) {
     super();
@@ -36,7 +37,7 @@ export class KubeconfigTokenLens extends Disposable implements vscode.CodeLensPr
         if (e.affectsConfiguration('k8sTokens.kubeconfigLens')) for (const d of vscode.workspace.textDocuments) this.update(d);
       }),
     );
-    this.register({ dispose: () => this.pending.forEach((t) => clearTimeout(t)) });
+    this.register(this.debouncer);
     for (const d of vscode.workspace.textDocuments) this.update(d);
   }
 
@@ -71,15 +72,7 @@ export class KubeconfigTokenLens extends Disposable implements vscode.CodeLensPr
   }
 
   private schedule(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    clearTimeout(this.pending.get(key));
-    this.pending.set(
-      key,
-      setTimeout(() => {
-        this.pending.delete(key);
-        this.update(document);
-      }, 300),
-    );
+    this.debouncer.schedule(document.uri.toString(), () => this.update(document));
   }
 
   /** Recomputes the diagnostics of one document. */

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import { registerCommand } from '../common/commands';
+import { showMarkdownPreview } from '../common/markdownPreview';
 import type { Services } from '../common/services';
 import { decodeJwt, type DecodedJwt } from '../jwt/decode';
 import { diagnoseToken, doctorTarget, type DoctorReport } from '../jwt/doctorFindings';
@@ -121,12 +122,7 @@ function notify(report: DoctorReport): void {
 
 async function showReport(documents: TokenDocuments, content: string): Promise<vscode.Uri> {
   const uri = documents.add('check', content, 'md');
-  try {
-    await vscode.commands.executeCommand('markdown.showPreview', uri);
-  } catch {
-    // The built-in Markdown extension can be disabled; the document itself is still readable.
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
-  }
+  await showMarkdownPreview(uri);
   return uri;
 }
 

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
+import { showMarkdownPreview } from '../common/markdownPreview';
 import { toMarkdown, toYaml } from './export';
 import type { PermissionMatrix } from './matrix';
 
@@ -46,12 +47,7 @@ export class PermissionsDocuments extends Disposable implements vscode.TextDocum
   /** Opens the Markdown preview of the matrix, or the plain document when the preview is missing. */
   async show(m: PermissionMatrix): Promise<vscode.Uri> {
     const uri = this.set(m);
-    try {
-      await vscode.commands.executeCommand('markdown.showPreview', uri);
-    } catch {
-      // The built-in Markdown extension can be disabled; the document itself is still a readable table.
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
-    }
+    await showMarkdownPreview(uri);
     return uri;
   }
 }

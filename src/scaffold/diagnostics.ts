@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { Config, SettingKeys } from '../common/config';
+import { KeyedDebouncer } from '../common/debounce';
 import { Disposable } from '../common/lifecycle';
 import type { Services } from '../common/services';
 import { clusterFindings, namespacesToList } from './clusterChecks';
@@ -29,7 +30,7 @@ export class ManifestDiagnostics extends Disposable implements vscode.CodeAction
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
   private readonly collection = this.register(vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE));
   private readonly published = new Map<string, Published>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly debouncer = new KeyedDebouncer(DEBOUNCE_MS);
   private readonly facts: ClusterFactsCache;
 
   constructor(private readonly services: Services) {
@@ -53,7 +54,7 @@ export class ManifestDiagnostics extends Disposable implements vscode.CodeAction
     );
     this.register(services.session.onDidChange(() => this.refreshAll()));
     this.register(vscode.languages.registerCodeActionsProvider({ language: 'yaml' }, this, { providedCodeActionKinds: ManifestDiagnostics.providedCodeActionKinds }));
-    this.register({ dispose: () => this.timers.forEach((t) => clearTimeout(t)) });
+    this.register(this.debouncer);
     for (const d of ws.textDocuments) this.schedule(d);
   }
 
@@ -65,23 +66,14 @@ export class ManifestDiagnostics extends Disposable implements vscode.CodeAction
 
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
+    this.debouncer.cancel(key);
     this.published.delete(key);
     this.collection.delete(uri);
   }
 
   private schedule(doc: vscode.TextDocument): void {
     if (doc.languageId !== 'yaml') return;
-    const key = doc.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.check(doc);
-      }, DEBOUNCE_MS),
-    );
+    this.debouncer.schedule(doc.uri.toString(), () => this.check(doc));
   }
 
   private check(doc: vscode.TextDocument): void {
