@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import * as l10n from '@vscode/l10n';
 import { parseDocument } from 'yaml';
+import { decodeJwt } from '../jwt/decode';
+import { dateFromSeconds } from '../jwt/time';
 
 export interface KubeconfigProblem {
   file: string;
@@ -24,6 +26,8 @@ export interface ContextEntry {
   /** The file that defined this context. */
   file: string;
   isCurrent: boolean;
+  /** When the user's static bearer token is a JWT with `exp`: that time (ms). The token itself stays out. */
+  tokenExpiresAt?: number;
 }
 
 export interface LoadedKubeconfigs {
@@ -148,6 +152,7 @@ export function loadKubeconfigs(files: readonly string[]): LoadedKubeconfigs {
       server: cluster?.server,
       file,
       isCurrent: name === currentContext,
+      tokenExpiresAt: tokenExpiry(users.get(ctx.user)),
     });
   }
 
@@ -167,4 +172,11 @@ export function loadKubeconfigs(files: readonly string[]): LoadedKubeconfigs {
       return kc;
     },
   };
+}
+
+/** `exp` of a user's static token (`users[].user.token`), so contexts can say they will fail before they do. */
+function tokenExpiry(user: User | undefined): number | undefined {
+  if (!user?.token) return undefined;
+  const decoded = decodeJwt(user.token);
+  return decoded.ok ? dateFromSeconds(decoded.payload.exp)?.getTime() : undefined;
 }

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds, ContextValues } from '../common/commandIds';
+import { relativeTime } from '../jwt/time';
 import { nodeId, type TreeNode } from './model';
 
 const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
@@ -18,18 +19,32 @@ function item(node: TreeNode, label: string, state: vscode.TreeItemCollapsibleSt
 const warningIcon = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
 const errorIcon = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
 
+const DAY_MS = 86_400_000;
+
+/** What a context says about the expiry of its user's static JWT: expired, within a day, or later. */
+function tokenState(expiresAt: number | undefined, now: number): { expired: boolean; soon: boolean; text: string } | undefined {
+  if (expiresAt === undefined) return undefined;
+  const when = relativeTime(new Date(expiresAt), now);
+  if (expiresAt <= now) return { expired: true, soon: false, text: vscode.l10n.t('token expired {0}', when) };
+  return { expired: false, soon: expiresAt - now < DAY_MS, text: vscode.l10n.t('token expires {0}', when) };
+}
+
 export function renderNode(node: TreeNode): vscode.TreeItem {
   switch (node.kind) {
     case 'context': {
       const e = node.entry;
-      const t = item(node, e.name, Collapsed, ContextValues.context, e.isCurrent ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green')) : new vscode.ThemeIcon('server-environment'));
-      t.description = e.isCurrent ? vscode.l10n.t('current') : undefined;
+      const token = tokenState(e.tokenExpiresAt, Date.now());
+      const icon = token?.expired ? errorIcon : token?.soon ? warningIcon : e.isCurrent ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green')) : new vscode.ThemeIcon('server-environment');
+      const t = item(node, e.name, Collapsed, ContextValues.context, icon);
+      const notes = [e.isCurrent ? vscode.l10n.t('current') : '', token?.expired || token?.soon ? token.text : ''].filter((n) => n.length > 0);
+      t.description = notes.length > 0 ? notes.join(' · ') : undefined;
       t.tooltip = [
         vscode.l10n.t('Context: {0}', e.name),
         vscode.l10n.t('Cluster: {0} ({1})', e.cluster, e.server ?? '?'),
         vscode.l10n.t('User: {0}', e.user),
         vscode.l10n.t('Default namespace: {0}', e.namespace ?? 'default'),
         vscode.l10n.t('Defined in: {0}', e.file),
+        ...(token ? [token.expired ? vscode.l10n.t('The token of user {0} has expired: the cluster will answer 401 Unauthorized. Get a new one (re-mint it, or log in again).', e.user) : token.text] : []),
       ].join('\n');
       return t;
     }

@@ -75,6 +75,27 @@ describe('ServiceAccounts tree', () => {
     assert.equal(api.tree.provider.getParent(ctx), undefined);
   });
 
+  it('marks contexts whose kubeconfig token has expired or expires within a day', async () => {
+    const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const jwt = (exp: number): string => `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ sub: 'system:serviceaccount:demo:reader', exp })}.c2ln`;
+    const now = Math.floor(Date.now() / 1000);
+    await writeExtraKubeconfig({ contextName: 'expired-token', token: jwt(now - 2 * 3600) });
+    await writeExtraKubeconfig({ contextName: 'expiring-token', token: jwt(now + 3 * 3600) });
+    await writeExtraKubeconfig({ contextName: 'later-token', token: jwt(now + 30 * 86400) });
+    const ctx = (name: string): Promise<TreeNode> => until(async () => (await children(api)).find((n) => n.kind === 'context' && n.entry.name === name), `context ${name}`);
+
+    const expired = item(api, await ctx('expired-token'));
+    assert.match(String(expired.description), /^token expired 2 h( \d+ min)? ago$/);
+    assert.equal((expired.iconPath as vscode.ThemeIcon).id, 'error');
+    assert.match(String(expired.tooltip), /has expired: the cluster will answer 401 Unauthorized/);
+    const expiring = item(api, await ctx('expiring-token'));
+    assert.match(String(expiring.description), /^token expires in (2 h \d+ min|3 h)$/);
+    assert.equal((expiring.iconPath as vscode.ThemeIcon).id, 'warning');
+    const later = item(api, await ctx('later-token'));
+    assert.equal(later.description, undefined);
+    assert.match(String(later.tooltip), /token expires in (29|30) d/);
+  });
+
   it('lists namespaces, ServiceAccounts with their description, and token Secrets with tracking labels', async () => {
     const ns = await walk(api, 'test-admin', 'demo');
     assert.equal(item(api, ns).contextValue, ContextValues.namespace);

@@ -139,6 +139,27 @@ contexts: [{name: lost, context: {cluster: gone, user: u}}]
     assert.equal(loaded.configFor('lost'), undefined);
   });
 
+  it("gives each context the expiry of its user's static JWT, and nothing for other tokens", () => {
+    const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const jwt = `${b64({ alg: 'RS256' })}.${b64({ sub: 'system:serviceaccount:demo:ci', exp: 1_900_000_000 })}.c2ln`;
+    const f = file('tokens', `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://c.example"}}]
+users: [{name: jwt, user: {token: "${jwt}"}}, {name: opaque, user: {token: abc}}, {name: cert, user: {client-certificate-data: eA==}}]
+contexts:
+- {name: with-jwt, context: {cluster: c, user: jwt}}
+- {name: with-opaque, context: {cluster: c, user: opaque}}
+- {name: with-cert, context: {cluster: c, user: cert}}
+`);
+    const loaded = loadKubeconfigs([f]);
+    assert.deepEqual(loaded.contexts.map((c) => [c.name, c.tokenExpiresAt]), [
+      ['with-jwt', 1_900_000_000_000],
+      ['with-opaque', undefined],
+      ['with-cert', undefined],
+    ]);
+    assert.ok(!JSON.stringify(loaded.contexts).includes(jwt), 'the entries carry the expiry, never the token');
+  });
+
   it('reads KUBECONFIG as a path list, then extra files, without duplicates', () => {
     const files = defaultKubeconfigFiles({ KUBECONFIG: ['/a', '/b', '/a'].join(path.delimiter) }, ['/c', '/b']);
     assert.deepEqual(files, ['/a', '/b', '/c']);
