@@ -16,7 +16,7 @@ import type { KubeModule } from '../../src/kube/session';
 import type { TokenRequestInput } from '../../src/kube/tokenRequest';
 import type { TestCluster } from '../../testserver/api';
 import { startTestCluster } from '../../testserver/index';
-import { getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, type ExtensionApi } from './helpers';
+import { answeringDefaults, getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, type ExtensionApi } from './helpers';
 
 
 const codes = (o: CheckOutcome): string[] => o.report.findings.map((f) => f.code);
@@ -122,17 +122,11 @@ describe('Token doctor (Check Token Against Cluster)', () => {
 
   it('proposes the context whose key verified a token of the same signer before', async () => {
     await check(await mint({}, 'doctor-other'), 'doctor-other');
-    let result: CheckOutcome | undefined;
-    const running = vscode.commands.executeCommand<CheckOutcome | undefined>(CommandIds.checkToken, { token: await mint({}, 'doctor-other'), show: false }).then((r) => (result = r));
+    const checking = vscode.commands.executeCommand<CheckOutcome | undefined>(CommandIds.checkToken, { token: await mint({}, 'doctor-other'), show: false });
     // Accept the first item of the context pick: the proposed one.
-    await waitFor(async () => {
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      await new Promise((r) => setTimeout(r, 200));
-      return result;
-    }, 'the context pick to be answered');
-    await running;
-    assert.equal(result?.report.context, 'doctor-other');
-    assert.equal(result?.report.verdict, 'accepted');
+    const result = await answeringDefaults(checking, 'the context pick to be answered');
+    assert.equal(result.report.context, 'doctor-other');
+    assert.equal(result.report.verdict, 'accepted');
   });
 
   it('explains a deleted ServiceAccount and how to recreate it', async () => {

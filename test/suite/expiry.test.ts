@@ -15,10 +15,9 @@ import { DASHBOARD_VIEW_TYPE, type DashboardPanel } from '../../src/expiry/dashb
 import type { DashboardToken, HostMessage } from '../../src/expiry/protocol';
 import type { KeptToken } from '../../src/tokens/tokenStore';
 import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
-import { captureWorkbench, getApi, testCluster, waitFor } from './helpers';
+import { adminContextLoaded, captureWorkbench, getApi, testCluster, until, waitFor } from './helpers';
 import { noToasts } from './workbenchShots';
 
-const until = <T>(probe: () => T | Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what, ms) as Promise<NonNullable<T>>;
 const setting = (key: string, value: unknown): Thenable<void> => vscode.workspace.getConfiguration('k8sTokens').update(key, value, vscode.ConfigurationTarget.Global);
 
 async function mintKept(arg: Record<string, unknown>, revocable = false): Promise<MintSuccess> {
@@ -58,7 +57,7 @@ describe('Expiry dashboard', () => {
   before(async () => {
     await testCluster();
     api = await getApi();
-    await until(() => api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === 'test-admin'), 'context test-admin');
+    await adminContextLoaded(api);
     for (const t of api.tokenStore.list()) await api.tokenStore.forget(t.id);
     // 3607 s, bound to a Pod, default audiences: what the kubelet asks for, so the API server extends
     // the JWT to a year and sets warnafter (the dashboard's deadline for it) at 3607 s.

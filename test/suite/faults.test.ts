@@ -15,7 +15,7 @@ import type { MintOutcome } from '../../src/tokens/mint';
 import type { ErrorNode, TreeNode } from '../../src/tree/model';
 import type { Fault } from '../../testserver/api';
 import { closedPort } from '../../testserver/index';
-import { getApi, resetKubeconfigs, testCluster, waitFor, writeExtraKubeconfig, type TestCluster } from './helpers';
+import { adminContextLoaded, getApi, resetKubeconfigs, testCluster, waitFor, writeExtraKubeconfig, type TestCluster } from './helpers';
 
 const NS = 'kube-node-lease'; // seeded with only `default`; no other suite lists it
 const LIST = `GET /api/v1/namespaces/${NS}/serviceaccounts`;
@@ -67,7 +67,7 @@ describe('Faults: clear errors, retries of reads only, cancellation, no state lo
   before(async () => {
     cluster = await testCluster();
     api = await getApi();
-    await waitFor(() => (api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === 'test-admin') ? true : undefined), 'context test-admin');
+    await adminContextLoaded(api);
     // A kept token that must survive every failure below.
     const kept = await vscode.commands.executeCommand<MintOutcome>(CommandIds.mintToken, { ...target, duration: '1h', keep: true });
     assert.equal(kept?.status, 'minted');

@@ -53,6 +53,32 @@ export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefi
   }
 }
 
+/** waitFor, for probes that answer false/undefined/0/'' while not yet done. */
+export function until<T>(probe: () => T | Promise<T>, what: string, timeoutMs?: number): Promise<NonNullable<T>> {
+  return waitFor(async () => (await probe()) || undefined, what, timeoutMs) as Promise<NonNullable<T>>;
+}
+
+/** Resolves once the session has read the admin kubeconfig that testCluster() put in the settings. */
+export async function adminContextLoaded(api: ExtensionApi): Promise<void> {
+  await until(() => api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === 'test-admin'), 'context test-admin');
+}
+
+/**
+ * Answers every prompt of a running command with its selected item (the default the command put
+ * first) until the command returns something other than undefined, and returns that.
+ */
+export async function answeringDefaults<T>(command: Thenable<T | undefined>, what: string): Promise<T> {
+  let result: T | undefined;
+  const running = Promise.resolve(command).then((r) => (result = r));
+  const value = await waitFor(async () => {
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await sleep(200);
+    return result;
+  }, what);
+  await running;
+  return value;
+}
+
 /** Activates the extension (idempotent) and returns what activate() returned. */
 export async function getApi(): Promise<ExtensionApi> {
   const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/common/commandIds';
 import type { DecodeOutcome } from '../../src/hover/tokenCommands';
-import { captureWorkbench, getApi, sessionQuiet, testCluster, waitFor, type ExtensionApi } from './helpers';
+import { adminContextLoaded, captureWorkbench, getApi, sessionQuiet, testCluster, waitFor, type ExtensionApi } from './helpers';
 
 const seg = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 /** A token with the given claims and a dummy signature: the hover decodes, it does not verify. */
@@ -49,7 +49,7 @@ describe('Token hover and decode', () => {
   before(async () => {
     await testCluster();
     api = await getApi();
-    await waitFor(() => (api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === 'test-admin') ? true : undefined), 'context test-admin');
+    await adminContextLoaded(api);
     await sessionQuiet(api);
     const kube = api.services.session.module();
     const client = api.services.session.connections().client('test-admin');

@@ -16,9 +16,8 @@ import { isAllowed, type PermissionMatrix } from '../../src/permissions/matrix';
 import { PermissionsDocuments } from '../../src/permissions/view';
 import type { TreeNode } from '../../src/tree/model';
 import type { TestCluster } from '../../testserver/api';
-import { getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
+import { adminContextLoaded, getApi, resetKubeconfigs, sessionQuiet, testCluster, until, writeExtraKubeconfig } from './helpers';
 
-const until = <T>(probe: () => T | Promise<T>, what: string): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what) as Promise<NonNullable<T>>;
 const show = (arg: unknown): Thenable<PermissionMatrix | undefined> => vscode.commands.executeCommand<PermissionMatrix | undefined>(CommandIds.showPermissions, arg);
 const ciDeployer = { context: 'test-admin', namespace: 'demo', name: 'ci-deployer' };
 const GRANT = 'RoleBinding demo/ci-deployer → Role ci-deployer (ServiceAccount "ci-deployer/demo")';
@@ -58,7 +57,7 @@ describe('Permissions matrix', () => {
   before(async () => {
     cluster = await testCluster();
     api = await getApi();
-    await until(() => api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === 'test-admin'), 'context test-admin');
+    await adminContextLoaded(api);
   });
   afterEach(async () => {
     await resetKubeconfigs();

@@ -14,9 +14,8 @@ import { analyzeManifest } from '../../src/scaffold/manifestAnalysis';
 import type { GeneratedYaml } from '../../src/scaffold/generateCommands';
 import type { TreeNode } from '../../src/tree/model';
 import type { TestCluster } from '../../testserver/api';
-import { getApi, resetKubeconfigs, sessionQuiet, sleep, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
+import { adminContextLoaded, answeringDefaults, getApi, resetKubeconfigs, sessionQuiet, testCluster, until, writeExtraKubeconfig } from './helpers';
 
-const until = <T>(probe: () => T | Promise<T>, what: string): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what) as Promise<NonNullable<T>>;
 const run = <T>(id: string, arg?: unknown): Thenable<T> => vscode.commands.executeCommand<T>(id, arg);
 
 
@@ -64,7 +63,7 @@ describe('Scaffolding', () => {
   before(async () => {
     cluster = await testCluster();
     api = await getApi();
-    await until(() => api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === 'test-admin'), 'context test-admin');
+    await adminContextLoaded(api);
     await sessionQuiet(api);
   });
   afterEach(() => resetKubeconfigs());
@@ -125,16 +124,8 @@ describe('Scaffolding', () => {
     const ctx = await until(async () => (await kids()).find((n) => n.kind === 'context' && n.entry.name === 'test-admin'), 'context node');
     const ns = await until(async () => (await kids(ctx)).find((n) => n.kind === 'namespace' && n.name === 'demo'), 'namespace node');
     const sa = await until(async () => (await kids(ns)).find((n) => n.kind === 'serviceAccount' && n.sa.name === 'reader'), 'ServiceAccount node');
-    let result: GeneratedYaml | undefined;
-    const running = run<GeneratedYaml>(CommandIds.generateProjectedPod, sa).then((r) => (result = r));
     // Accept each prompt's default: no audience, 3600 s, the default mount path.
-    await until(async () => {
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      await sleep(200);
-      return result;
-    }, 'the three prompts to be answered');
-    await running;
-    assert.ok(result);
+    const result = await answeringDefaults(run<GeneratedYaml>(CommandIds.generateProjectedPod, sa), 'the three prompts to be answered');
     assert.match(result.yaml, /serviceAccountName: reader\n/);
     assert.match(result.yaml, /expirationSeconds: 3600\n/);
     assert.match(result.yaml, /mountPath: \/var\/run\/secrets\/tokens\n/);

@@ -11,10 +11,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/model';
-import { captureWorkbench, getApi, sessionQuiet, testCluster, waitFor } from './helpers';
+import { captureWorkbench, getApi, sessionQuiet, testCluster, until, waitFor } from './helpers';
 import { noToasts } from './workbenchShots';
 
-const until = <T>(probe: () => T | Promise<T>, what: string): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what) as Promise<NonNullable<T>>;
 
 async function walk(api: ExtensionApi, ...names: string[]): Promise<TreeNode> {
   const labelOf = (n: TreeNode): string => {

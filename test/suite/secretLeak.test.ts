@@ -30,7 +30,7 @@ import type { ExtensionApi } from '../../src/extension';
 import type { ExportOutcome } from '../../src/tokens/exportCommand';
 import type { LegacySecretOutcome } from '../../src/tokens/legacySecret';
 import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
-import { getApi, testCluster, waitFor, type TestCluster } from './helpers';
+import { adminContextLoaded, getApi, testCluster, waitFor, type TestCluster } from './helpers';
 
 const target = { context: 'test-admin', namespace: 'demo', serviceAccount: 'reader' };
 const run = <T>(id: string, arg?: unknown): Thenable<T> => vscode.commands.executeCommand<T>(id, arg);
@@ -99,7 +99,7 @@ describe('Secret leak: token values stay in SecretStorage and explicit exports',
   before(async () => {
     cluster = await testCluster();
     api = await getApi();
-    await waitFor(() => (api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === 'test-admin') ? true : undefined), 'context test-admin');
+    await adminContextLoaded(api);
   });
   after(async () => {
     for (const id of keptIds) await run(CommandIds.forgetToken, { id });

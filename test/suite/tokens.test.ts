@@ -14,10 +14,8 @@ import type { LegacySecretOutcome } from '../../src/tokens/legacySecret';
 import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
 import type { RevokeOutcome } from '../../src/tokens/revoke';
 import type { TestCluster } from '../../testserver/api';
-import { getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
+import { adminContextLoaded, answeringDefaults, getApi, resetKubeconfigs, sessionQuiet, testCluster, until, writeExtraKubeconfig } from './helpers';
 
-/** waitFor, for probes that answer false/undefined while not yet done. */
-const until = <T>(probe: () => T | Promise<T>, what: string): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what) as Promise<NonNullable<T>>;
 const run = <T>(id: string, arg?: unknown): Thenable<T> => vscode.commands.executeCommand<T>(id, arg);
 const target = { context: 'test-admin', namespace: 'demo', serviceAccount: 'reader' };
 
@@ -35,7 +33,7 @@ describe('Token minting', () => {
   before(async () => {
     cluster = await testCluster();
     api = await getApi();
-    await until(() => api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === 'test-admin'), 'context test-admin');
+    await adminContextLoaded(api);
     await sessionQuiet(api);
   });
   afterEach(async () => {
@@ -61,16 +59,8 @@ describe('Token minting', () => {
   });
 
   it('asks lifetime, audiences and binding when they are not given, offering the defaults first', async () => {
-    let result: MintOutcome | undefined;
-    const running = run<MintOutcome>(CommandIds.mintToken, target).then((r) => (result = r));
     // Accept the first item of each quick pick: default lifetime (1h), cluster audiences, not bound.
-    await until(async () => {
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      await new Promise((r) => setTimeout(r, 200));
-      return result;
-    }, 'the three prompts to be answered');
-    await running;
-    const m = minted(result);
+    const m = minted(await answeringDefaults(run<MintOutcome>(CommandIds.mintToken, target), 'the three prompts to be answered'));
     assert.equal(m.report.requestedSeconds, 3600);
     assert.equal(m.boundObject, undefined);
     assert.deepEqual(m.audiences, ['https://kubernetes.default.svc.cluster.local']);

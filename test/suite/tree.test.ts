@@ -19,7 +19,7 @@ import { CommandIds, ContextValues } from '../../src/common/commandIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/model';
 import type { TestCluster } from '../../testserver/api';
-import { captureWorkbench, getApi, resetKubeconfigs, testCluster, waitFor, writeExtraKubeconfig } from './helpers';
+import { captureWorkbench, getApi, resetKubeconfigs, testCluster, until, waitFor, writeExtraKubeconfig } from './helpers';
 
 function label(api: ExtensionApi, node: TreeNode): string {
   const l = api.tree.provider.getTreeItem(node).label;
@@ -44,8 +44,6 @@ async function walk(api: ExtensionApi, ...names: string[]): Promise<TreeNode> {
 }
 
 const item = (api: ExtensionApi, n: TreeNode): vscode.TreeItem => api.tree.provider.getTreeItem(n) as vscode.TreeItem;
-/** waitFor, for probes that answer false/undefined while not yet done. */
-const until = <T>(probe: () => T | Promise<T>, what: string): Promise<NonNullable<T>> => waitFor(async () => (await probe()) || undefined, what) as Promise<NonNullable<T>>;
 const setting = (key: string, value: unknown): Thenable<void> => vscode.workspace.getConfiguration('k8sTokens').update(key, value, vscode.ConfigurationTarget.Global);
 
 describe('ServiceAccounts tree', () => {
