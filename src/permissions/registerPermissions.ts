@@ -14,6 +14,7 @@ import { collectPermissions, type PermissionsTarget } from './collect';
 import { methodLabel } from './export';
 import { allowedCells, type PermissionMatrix } from './matrix';
 import { exportMatrix, isExportFormat, PermissionsDocuments, type ExportFormat } from './view';
+import { nonEmptyString } from '../common/args';
 
 export interface PermissionsApi {
   readonly documents: PermissionsDocuments;
@@ -26,7 +27,6 @@ interface PermissionsArgs {
   export?: { format: ExportFormat; target: string };
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
 /** Reads the options of a plain argument object; tree nodes carry none. */
 function argsOf(arg: unknown): PermissionsArgs {
@@ -34,9 +34,9 @@ function argsOf(arg: unknown): PermissionsArgs {
   const o = arg as Record<string, unknown>;
   const exp = typeof o.export === 'object' && o.export !== null ? (o.export as Record<string, unknown>) : undefined;
   return {
-    inNamespace: str(o.inNamespace),
+    inNamespace: nonEmptyString(o.inNamespace),
     show: o.show !== false,
-    export: exp && isExportFormat(exp.format) && str(exp.target) ? { format: exp.format, target: exp.target as string } : undefined,
+    export: exp && isExportFormat(exp.format) && nonEmptyString(exp.target) ? { format: exp.format, target: exp.target as string } : undefined,
   };
 }
 
@@ -44,7 +44,7 @@ function argsOf(arg: unknown): PermissionsArgs {
 function targetArg(arg: unknown): { context?: string; namespace?: string; serviceAccount?: string } {
   if (isTreeNode(arg)) return partialTarget(arg);
   const o = (typeof arg === 'object' && arg !== null ? arg : {}) as Record<string, unknown>;
-  return { context: str(o.context), namespace: str(o.namespace), serviceAccount: str(o.serviceAccount) ?? str(o.name) };
+  return { context: nonEmptyString(o.context), namespace: nonEmptyString(o.namespace), serviceAccount: nonEmptyString(o.serviceAccount) ?? nonEmptyString(o.name) };
 }
 
 async function showPermissions(services: Services, documents: PermissionsDocuments, arg: unknown): Promise<PermissionMatrix | undefined> {

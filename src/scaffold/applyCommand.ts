@@ -15,6 +15,7 @@ import { ClusterSession } from '../kube/session';
 import type { PermissionsDocuments } from '../permissions/view';
 import { parseManifest, type ManifestObjectLike } from './manifestDocuments';
 import { proofCells, proofPlanFor, proofResult, type ProofResult } from './rbacGenerator';
+import { nonEmptyString } from '../common/args';
 
 export interface ObjectResult {
   /** Index of the YAML document. */
@@ -50,8 +51,7 @@ interface ApplyArgs {
 
 function argsOf(arg: unknown): ApplyArgs {
   const o = (typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? arg : {}) as Record<string, unknown>;
-  const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-  return { uri: arg instanceof vscode.Uri ? arg.toString() : str(o.uri), context: str(o.context), confirm: o.confirm !== false, show: o.show !== false };
+  return { uri: arg instanceof vscode.Uri ? arg.toString() : nonEmptyString(o.uri), context: nonEmptyString(o.context), confirm: o.confirm !== false, show: o.show !== false };
 }
 
 const label = (r: ObjectResult): string => `${r.kind ?? '?'} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? `#${r.index + 1}`}`;

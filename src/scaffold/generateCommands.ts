@@ -12,6 +12,7 @@ import { STANDARD_RESOURCES, STANDARD_VERBS } from '../permissions/matrix';
 import { isTreeNode, resolveTarget } from '../tokens/targets';
 import { DEFAULT_TOKEN_MOUNT_PATH, MAX_EXPIRATION_SECONDS, MIN_EXPIRATION_SECONDS, projectedPodYaml, rotationCronJobYaml } from './generators';
 import { parseResource, rbacChoiceYaml, resourceLabel, type ChosenResource, type RbacChoice } from './rbacGenerator';
+import { nonEmptyString } from '../common/args';
 
 export interface GeneratedYaml {
   yaml: string;
@@ -23,7 +24,6 @@ type Options = Record<string, unknown>;
 /** The argument's options, or undefined when the user should be asked (tree node, palette). */
 const optionsOf = (arg: unknown): Options | undefined => (typeof arg === 'object' && arg !== null && !isTreeNode(arg) ? (arg as Options) : undefined);
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 async function openYaml(content: string, show: boolean): Promise<GeneratedYaml> {
@@ -74,7 +74,7 @@ async function generateRbac(services: Services, arg: unknown): Promise<Generated
       ? { resources: resources.map(parseResource), verbs, scope: o?.scope === 'cluster' ? ('cluster' as const) : ('namespace' as const) }
       : await askRbac(services, target.context);
   if (!chosen) return undefined;
-  const yaml = rbacChoiceYaml({ ...chosen, serviceAccount: { namespace: target.namespace, name: target.serviceAccount }, name: str(o?.name) });
+  const yaml = rbacChoiceYaml({ ...chosen, serviceAccount: { namespace: target.namespace, name: target.serviceAccount }, name: nonEmptyString(o?.name) });
   return openYaml(yaml, o?.show !== false);
 }
 
@@ -95,9 +95,9 @@ async function generateProjectedPod(services: Services, arg: unknown): Promise<G
   const target = await resolveTarget(services.session, arg);
   if (!target) return undefined;
   const o = optionsOf(arg);
-  let audience = str(o?.audience);
+  let audience = nonEmptyString(o?.audience);
   let expirationSeconds = num(o?.expirationSeconds);
-  let mountPath = str(o?.mountPath);
+  let mountPath = nonEmptyString(o?.mountPath);
   if (!o) {
     audience = await vscode.window.showInputBox({ title: vscode.l10n.t('Token audience'), prompt: vscode.l10n.t('Empty: the API server\'s own audiences'), value: '' });
     if (audience === undefined) return undefined;
@@ -115,14 +115,14 @@ async function generateRotationCronJob(services: Services, arg: unknown): Promis
   if (!target) return undefined;
   const o = optionsOf(arg);
   let expirationSeconds = num(o?.expirationSeconds);
-  let schedule = str(o?.schedule);
+  let schedule = nonEmptyString(o?.schedule);
   if (!o) {
     expirationSeconds = await askSeconds(vscode.l10n.t('Lifetime of each rotated token, in seconds'), '86400');
     if (expirationSeconds === undefined) return undefined;
     schedule = await vscode.window.showInputBox({ title: vscode.l10n.t('Rotation schedule (cron)'), prompt: vscode.l10n.t('Rotate well before the token expires, e.g. at half its lifetime'), value: '0 */12 * * *' });
     if (!schedule) return undefined;
   }
-  const yaml = rotationCronJobYaml({ serviceAccount: { namespace: target.namespace, name: target.serviceAccount }, expirationSeconds, schedule, audience: str(o?.audience), secretName: str(o?.secretName) });
+  const yaml = rotationCronJobYaml({ serviceAccount: { namespace: target.namespace, name: target.serviceAccount }, expirationSeconds, schedule, audience: nonEmptyString(o?.audience), secretName: nonEmptyString(o?.secretName) });
   return openYaml(yaml, o?.show !== false);
 }
 

@@ -7,11 +7,11 @@ import { KubeError } from '../kube/errors';
 import type { ClusterSession } from '../kube/session';
 import { contextOf, serviceAccountOf, type TreeNode } from '../tree/model';
 import type { MintTarget } from './mintFailure';
+import { nonEmptyString } from '../common/args';
 
 export const isTreeNode = (v: unknown): v is TreeNode =>
   typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string' && ('parent' in v || 'entry' in v);
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
 /** What an argument says about the target, without prompting. */
 export function partialTarget(arg: unknown): Partial<MintTarget> {
@@ -22,7 +22,7 @@ export function partialTarget(arg: unknown): Partial<MintTarget> {
     return { context: contextOf(arg) };
   }
   const o = (typeof arg === 'object' && arg !== null ? arg : {}) as Record<string, unknown>;
-  return { context: str(o.context), namespace: str(o.namespace), serviceAccount: str(o.serviceAccount) };
+  return { context: nonEmptyString(o.context), namespace: nonEmptyString(o.namespace), serviceAccount: nonEmptyString(o.serviceAccount) };
 }
 
 async function pickContext(session: ClusterSession): Promise<string | undefined> {

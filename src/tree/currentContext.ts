@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { yaml } from '../common/yaml';
+import { nonEmptyString } from '../common/args';
 
 /** The `current-context` of a kubeconfig text, if it sets one. */
 export function readCurrentContext(text: string): string | undefined {
@@ -12,7 +13,7 @@ export function readCurrentContext(text: string): string | undefined {
   const doc = parseDocument(text);
   if (!isMap(doc.contents)) return undefined;
   const v: unknown = doc.contents.get('current-context');
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
+  return nonEmptyString(v);
 }
 
 function yamlScalar(value: string): string {
