@@ -1,6 +1,99 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The public face of each feature folder: the only modules another folder may import from it.
+ * `register*.ts` wires the feature; the others are shared on purpose (a model, a store, pure logic).
+ * Everything else in a feature folder is its own business.
+ */
+const featureFaces = {
+  tree: ['registerTree', 'model'], // model: the tree's node types, which commands receive
+  tokens: ['registerTokens', 'tokenStore', 'targets'], // kept tokens; resolving a ServiceAccount target
+  expiry: ['registerExpiry'],
+  permissions: ['registerPermissions', 'matrix', 'rbac', 'view'], // pure RBAC evaluation; the matrix document
+  scaffold: ['registerScaffold'],
+  hover: ['registerHover'],
+};
+
+/**
+ * What each folder of src/ may import, bottom layer first (itself always). Unlisted src/ folders are
+ * forbidden. `typesFrom`: `import type` only (erased, so nothing is loaded). `pure`: no `vscode`.
+ * Features reach src/kube/ only through `import type`, except kube/session.ts (it loads dist/kube.js
+ * on first use), so the extension bundle never contains the cluster layer.
+ */
+const library = ['errors', 'jwt', 'common', 'kube', 'rbac', 'doctor', 'services'];
+const layers = {
+  errors: { may: [], pure: true }, // KubeError and describeKubeError: shared by both bundles
+  jwt: { may: [], pure: true }, // JWT decoding and claim explanation
+  common: { may: ['errors'] },
+  kube: { may: ['errors', 'jwt'], typesFrom: ['common'], pure: true }, // dist/kube.js (session.ts: see below)
+  rbac: { may: ['common'], pure: true }, // RBAC objects as YAML, for tokens and scaffold
+  doctor: { may: ['errors', 'jwt'], typesFrom: ['kube'], pure: true }, // judges the facts kube/doctor.ts gathers
+  services: { may: ['common'], typesFrom: ['kube'] }, // src/services.ts
+  tree: { may: library },
+  tokens: { may: [...library, 'tree'] },
+  expiry: { may: [...library, 'tokens'] },
+  permissions: { may: [...library, 'tree', 'tokens'] },
+  scaffold: { may: [...library, 'tree', 'tokens', 'permissions'] },
+  hover: { may: library },
+  extension: { may: [...library, ...Object.keys(featureFaces)] }, // src/extension.ts, the composition root
+};
+const rootFiles = ['services', 'extension'];
+
+/** `^\.\./(?:a|b)(?:/|$)` from a folder, `^\./(?:a|b)(?:/|$)` from a file directly in src/. */
+function folderRegex(from, names) {
+  const up = rootFiles.includes(from) ? '\\./' : '\\.\\./';
+  const folders = names.filter((n) => !rootFiles.includes(n));
+  const files = names.filter((n) => rootFiles.includes(n));
+  const alts = [...folders.map((n) => `${n}(?:/|$)`), ...files.map((n) => `${n}$`)];
+  return alts.length ? `^${up}(?:${alts.join('|')})` : undefined;
+}
+
+const yamlPath = { name: 'yaml', message: "Use yaml() from src/common/yaml.ts (loaded on first use); 'import type' is fine.", allowTypeImports: true };
+const vscodePath = { name: 'vscode', message: 'This layer is pure (plain Node, unit-tested): no vscode import. Strings go through l10n.t from @vscode/l10n.' };
+
+/** Every import restriction of one layer, as one `no-restricted-imports` entry. */
+function layerRule(from, { yaml = true, vscode } = {}) {
+  const rule = layers[from];
+  const all = Object.keys(layers).filter((n) => n !== from);
+  const allowed = new Set([...rule.may, ...(rule.typesFrom ?? [])]);
+  const patterns = [];
+  const forbidden = folderRegex(from, all.filter((n) => !allowed.has(n)));
+  if (forbidden) patterns.push({ regex: forbidden, message: `src/${from} may import only ${[...allowed].join(', ') || 'nothing else in src/'} (layers: CONTRIBUTING.md "Layout").` });
+  const typesOnly = folderRegex(from, rule.typesFrom ?? []);
+  if (typesOnly) patterns.push({ regex: typesOnly, allowTypeImports: true, message: `src/${from} may use only 'import type' from ${rule.typesFrom.join(', ')}.` });
+  if (rule.may.includes('kube')) {
+    const up = rootFiles.includes(from) ? '\\./' : '\\.\\./';
+    patterns.push({ regex: `^${up}kube/(?!session$)`, allowTypeImports: true, message: "src/kube is dist/kube.js, loaded on first use: reach it through services.session; 'import type' is fine." });
+  }
+  for (const [feature, face] of Object.entries(featureFaces)) {
+    if (feature === from || !rule.may.includes(feature)) continue;
+    const up = rootFiles.includes(from) ? '\\./' : '\\.\\./';
+    patterns.push({ regex: `^${up}${feature}/(?!(?:${face.join('|')})$)`, message: `Another feature's internals: import only ${face.map((f) => `${feature}/${f}`).join(', ')} (its public face, eslint.config.mjs featureFaces).` });
+  }
+  const paths = [...(yaml ? [yamlPath] : []), ...((vscode ?? !rule.pure) ? [] : [vscodePath])];
+  return ['error', { paths, patterns }];
+}
+
+function layerBlocks() {
+  // A folder not in `layers` yet still gets the yaml restriction.
+  const blocks = [{ files: ['src/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [yamlPath] }] } }];
+  for (const from of Object.keys(layers)) {
+    const files = rootFiles.includes(from) ? [`src/${from}.ts`] : [`src/${from}/**/*.ts`];
+    // yaml is 115 KB: reach it through src/common/yaml.ts (dist/yaml.js, loaded on first use), so it
+    // is not parsed and evaluated at every activation (measured by `npm run bench`). src/kube is
+    // bundled into dist/kube.js, itself loaded on first cluster use, so it may import yaml directly.
+    const yaml = from !== 'kube';
+    blocks.push({ files, rules: { '@typescript-eslint/no-restricted-imports': layerRule(from, { yaml }) } });
+  }
+  blocks.push(
+    // ClusterSession is the extension side of the cluster layer: it may use vscode.
+    { files: ['src/kube/session.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('kube', { yaml: false, vscode: true }) } },
+    { files: ['src/common/yaml.ts', 'src/common/yamlBundle.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('common', { yaml: false }) } },
+  );
+  return blocks;
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', '.vscode-test/**', 'node_modules/**', '.demo/**'] },
   js.configs.recommended,
@@ -17,21 +110,16 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
       curly: ['error', 'multi-line'],
       eqeqeq: ['error', 'always'],
+      // `import type` is erased, so it never loads a module at run time: the layer rules below
+      // allow type imports across bundles, and this keeps type-only imports marked as such.
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
-  {
-    // yaml is 115 KB: reach it through src/common/yaml.ts (dist/yaml.js, loaded on first use), so it
-    // is not parsed and evaluated at every activation (measured by `npm run bench`). src/kube is
-    // bundled into dist/kube.js, itself loaded on first cluster use, so it may import yaml directly.
-    files: ['src/**/*.ts'],
-    ignores: ['src/common/yaml.ts', 'src/common/yamlBundle.ts', 'src/kube/**'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'yaml', message: "Use yaml() from src/common/yaml.ts (loaded on first use); 'import type' is fine.", allowTypeImports: true }] },
-      ],
-    },
-  },
+  // Layers of src/ (CONTRIBUTING.md "Layout"): each folder lists what it may import, so imports
+  // point one way and folders never form a circle (test/unit/layering.test.ts proves both).
+  // One block per folder: flat config does not merge the options of one rule across blocks, so
+  // each block carries every restriction for its files, the yaml one included.
+  ...layerBlocks(),
   {
     // Test servers, scripts and benchmarks are command-line programs: printing is their job.
     files: ['testserver/**', 'test/**', 'scripts/**', 'bench/**', 'webview/**'],

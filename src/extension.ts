@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Config } from './common/config';
 import { ErrorReporter } from './common/errors';
 import { Log } from './common/log';
-import type { Services } from './common/services';
+import type { Services } from './services';
 import { registerExpiry, type ExpiryApi } from './expiry/registerExpiry';
 import { registerHover } from './hover/registerHover';
 import { ClusterSession } from './kube/session';

@@ -2,7 +2,7 @@
  * Service-account signing keys and JWS compact tokens, laid out like go-jose v2 in kube-apiserver:
  * header `{"alg","kid"}`, payload keys sorted at every level, compact JSON, `aud` always an array.
  */
-import { createHash, createPublicKey, generateKeyPair, KeyObject, sign, verify, createPrivateKey } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPair, type KeyObject, sign, verify, createPrivateKey } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const generateKeyPairAsync = promisify(generateKeyPair);

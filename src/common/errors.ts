@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { KubeError } from '../kube/errors';
-import { describeKubeError } from '../kube/describe';
+import { KubeError } from '../errors/kubeError';
+import { describeKubeError } from '../errors/describe';
 import type { Log } from './log';
 
 /** Shows failures to the user once, explained, and logs the detail. */

@@ -1,7 +1,7 @@
 /** The expiry feature: dashboard webview, status bar item and expiry notifications. */
 import { CommandIds } from '../common/commandIds';
 import { registerCommand } from '../common/commands';
-import type { Services } from '../common/services';
+import type { Services } from '../services';
 import type { TokenStore } from '../tokens/tokenStore';
 import { DashboardController, type DashboardPanel } from './dashboardPanel';
 import { ExpiryNotifier } from './notifier';

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import { KeyedDebouncer } from '../common/debounce';
 import { Disposable } from '../common/lifecycle';
-import type { Services } from '../common/services';
+import type { Services } from '../services';
 import { decodeJwt } from '../jwt/decode';
 import { explainJwt, oneLineSummary, type Explanation } from '../jwt/explain';
 import { findKubeconfigTokens, isKubeconfigFileName, looksLikeKubeconfig, type KubeconfigToken } from './kubeconfigTokens';

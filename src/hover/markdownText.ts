@@ -4,7 +4,7 @@
  * so the only links in the result are the command links built here from our own ids. Pure.
  */
 import * as l10n from '@vscode/l10n';
-import type { DoctorReport, Finding, Severity } from '../jwt/doctorFindings';
+import type { DoctorReport, Finding, Severity } from '../doctor/findings';
 import type { Explanation } from '../jwt/explain';
 
 // CommonMark lets a backslash escape any ASCII punctuation; escaping all of it also breaks

@@ -3,7 +3,7 @@
  * The doctor's cluster calls go through services.session (dist/kube.js, loaded on first check).
  */
 import * as vscode from 'vscode';
-import type { Services } from '../common/services';
+import type { Services } from '../services';
 import { JwtHoverProvider } from './hoverProvider';
 import { KubeconfigTokenLens } from './kubeconfigLens';
 import { registerTokenCommands } from './tokenCommands';

@@ -2,7 +2,7 @@
  * Creating manifest objects through the REST API, with an optional server-side dry run
  * (`dryRun=All`), as `kubectl create` / `kubectl apply --dry-run=server` do for new objects.
  */
-import { KubeError } from './errors';
+import { KubeError } from '../errors/kubeError';
 import type { ContextClient } from './http';
 import { resourceForKind, type ApiResourceInfo } from './discovery';
 

@@ -4,7 +4,7 @@
  * a subject applies when it is the ServiceAccount itself, a User with its username, or one of the
  * groups every ServiceAccount token carries.
  */
-import { KubeError } from './errors';
+import { KubeError } from '../errors/kubeError';
 import type { ContextClient } from './http';
 import { listAll } from './serviceAccounts';
 import { serviceAccountGroups, serviceAccountUser } from './reviews';

@@ -2,9 +2,9 @@
  * The token doctor's cluster side: gathers facts about one token from one cluster (issuer
  * discovery and signature, TokenReview, the ServiceAccount and the bound object, and what the
  * token may do). Each fact is a value or the error that prevented it, so one forbidden call never
- * hides the others. Judging the facts is pure and lives in src/jwt/doctorFindings.ts.
+ * hides the others. Judging the facts is pure and lives in src/doctor/doctorFindings.ts.
  */
-import { KubeError, type MissingPermission } from './errors';
+import { KubeError, type MissingPermission } from '../errors/kubeError';
 import type { ContextClient } from './http';
 import { type ClusterKeyCache, type IssuerDiscovery, type SignatureCheck, verifyWithCluster } from './oidc';
 import { rulesReview, selfSubjectReview, tokenReview, type RulesResult, type TokenReviewResult, type UserInfo } from './reviews';
@@ -20,7 +20,7 @@ export interface FactError {
 
 export type Fact<T> = { ok: true; value: T } | { ok: false; error: FactError };
 
-/** What to look up, read from the token's claims by the caller (src/jwt/doctorFindings.ts `doctorTarget`). */
+/** What to look up, read from the token's claims by the caller (src/doctor/doctorFindings.ts `doctorTarget`). */
 export interface DoctorTarget {
   namespace?: string;
   serviceAccount?: string;

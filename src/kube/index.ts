@@ -5,18 +5,18 @@
  */
 import * as l10n from '@vscode/l10n';
 import { ContextClient, defaultClientOptions, type ClientOptions } from './http';
-import { KubeError } from './errors';
+import { KubeError } from '../errors/kubeError';
 import { defaultKubeconfigFiles, loadKubeconfigs, type LoadedKubeconfigs } from './kubeconfig';
 
 export { ContextClient, parseWarnings } from './http';
 export type { KubeRequest, KubeResponse, ClientOptions } from './http';
-export { KubeError, errorFromResponse, errorFromNetwork, parseForbiddenMessage } from './errors';
+export { KubeError, errorFromResponse, errorFromNetwork, parseForbiddenMessage } from '../errors/kubeError';
 export { defaultKubeconfigFiles, loadKubeconfigs } from './kubeconfig';
 export type { ContextEntry, KubeconfigProblem, LoadedKubeconfigs } from './kubeconfig';
 
 /**
- * dist/kube.js carries its own copy of @vscode/l10n, so the messages it builds (describe.ts and the
- * doctor findings) are translated only once the host hands over the bundle VS Code chose.
+ * dist/kube.js carries its own copy of @vscode/l10n, so the messages it builds (src/errors/describe.ts
+ * and the doctor findings) are translated only once the host hands over the bundle VS Code chose.
  */
 export function configureL10n(contents: l10n.l10nJsonFormat | undefined): void {
   if (contents) l10n.config({ contents });

@@ -2,7 +2,7 @@
  * Cluster reads behind the permissions matrix: the RBAC objects that can grant in a namespace
  * (each list may be forbidden on its own), and batches of SubjectAccessReviews for a ServiceAccount.
  */
-import { KubeError } from './errors';
+import { KubeError } from '../errors/kubeError';
 import type { ContextClient } from './http';
 import { serviceAccountAccessReview, type AccessResult, type ResourceAttributes } from './reviews';
 import { listAll } from './serviceAccounts';

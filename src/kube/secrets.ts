@@ -3,7 +3,7 @@
  * legacy long-lived token Secrets, and the cluster CA from the kube-root-ca.crt ConfigMap.
  */
 import * as crypto from 'node:crypto';
-import { KubeError } from './errors';
+import { KubeError } from '../errors/kubeError';
 import { sleep, type ContextClient } from './http';
 import { SA_NAME_ANNOTATION, SA_TOKEN_SECRET_TYPE, toTokenSecret, type TokenSecretInfo } from './serviceAccounts';
 

@@ -3,7 +3,7 @@
  * their token Secrets, and the Pods, Secrets and Nodes a token can be bound to. Results are our
  * own small types, never raw objects, so token values in Secrets do not travel further than here.
  */
-import { KubeError } from './errors';
+import { KubeError } from '../errors/kubeError';
 import type { ContextClient, QueryValue } from './http';
 
 /** One page of a list call; `continueToken` is set when the server has more. */

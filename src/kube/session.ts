@@ -2,10 +2,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Config } from '../common/config';
 import type { Log } from '../common/log';
+import type * as kubeIndex from './index';
 import type { KubeConnections } from './index';
 
 /** The type of dist/kube.js. A type-only import: nothing of it is bundled into extension.js. */
-export type KubeModule = typeof import('./index');
+export type KubeModule = typeof kubeIndex;
 
 // esbuild defines this as './kube.js' for the extension bundle. In tsc-compiled tests it is
 // undefined and the module sits beside this file as ./index.js.

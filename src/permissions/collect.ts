@@ -10,8 +10,8 @@
  * module and client come in as arguments, so the order of attempts is testable in plain Node.
  */
 import * as l10n from '@vscode/l10n';
-import { describePermission } from '../kube/describe';
-import { KubeError } from '../kube/errors';
+import { describePermission } from '../errors/describe';
+import { KubeError } from '../errors/kubeError';
 import type { ContextClient } from '../kube/http';
 import type { KubeModule } from '../kube/session';
 import type { RbacSnapshot } from '../kube/permissions';

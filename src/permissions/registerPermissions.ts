@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import { registerCommand } from '../common/commands';
-import type { Services } from '../common/services';
+import type { Services } from '../services';
 import { ClusterSession } from '../kube/session';
 import { isTreeNode, partialTarget, resolveTarget } from '../tokens/targets';
 import { collectPermissions, type PermissionsTarget } from './collect';

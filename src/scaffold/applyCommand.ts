@@ -7,9 +7,9 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import { registerCommand } from '../common/commands';
-import type { Services } from '../common/services';
-import { describeKubeError, describePermission } from '../kube/describe';
-import { KubeError } from '../kube/errors';
+import type { Services } from '../services';
+import { describeKubeError, describePermission } from '../errors/describe';
+import { KubeError } from '../errors/kubeError';
 import type { ContextClient } from '../kube/http';
 import { ClusterSession } from '../kube/session';
 import type { PermissionsDocuments } from '../permissions/view';

@@ -4,7 +4,7 @@
  * as "unknown") are kept for a while, so typing never triggers a request per keystroke. Lookups
  * run only once the cluster layer is loaded (the user is connected): diagnostics alone never load it.
  */
-import type { Services } from '../common/services';
+import type { Services } from '../services';
 import type { ClusterFacts } from './clusterChecks';
 
 const AUDIENCES_TTL_MS = 5 * 60_000;

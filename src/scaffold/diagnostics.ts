@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Config, SettingKeys } from '../common/config';
 import { KeyedDebouncer } from '../common/debounce';
 import { Disposable } from '../common/lifecycle';
-import type { Services } from '../common/services';
+import type { Services } from '../services';
 import { clusterFindings, namespacesToList } from './clusterChecks';
 import { ClusterFactsCache } from './clusterFactsCache';
 import { analyzeManifest, type Finding, type QuickFix } from './manifestAnalysis';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import { registerCommand } from '../common/commands';
-import type { Services } from '../common/services';
+import type { Services } from '../services';
 import type { ApiResourceInfo } from '../kube/discovery';
 import { STANDARD_RESOURCES, STANDARD_VERBS } from '../permissions/matrix';
 import { isTreeNode, resolveTarget } from '../tokens/targets';

@@ -4,7 +4,7 @@
  * Secret, with its own least-privilege ServiceAccount, Role and RoleBinding. Pure: no `vscode`.
  */
 import { yaml } from '../common/yaml';
-import { rbacObjects, toDnsName, type PolicyRule } from './rbacYaml';
+import { rbacObjects, toDnsName, type PolicyRule } from '../rbac/rbacYaml';
 
 type Manifest = Record<string, unknown>;
 

@@ -7,7 +7,7 @@ import * as l10n from '@vscode/l10n';
 import { cellsFromAccessReviews, STANDARD_VERBS, type PermissionMatrix, type ResourceCheck } from '../permissions/matrix';
 import { parseReason } from '../permissions/rbac';
 import type { ManifestObjectLike } from './manifestDocuments';
-import { rbacYaml, toDnsName, type PolicyRule, type RbacSpec } from './rbacYaml';
+import { rbacYaml, toDnsName, type PolicyRule, type RbacSpec } from '../rbac/rbacYaml';
 
 /** A resource to grant on: `group` '' is the core group; `resource` may be `pods/log`. */
 export interface ChosenResource {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Services } from '../common/services';
+import type { Services } from '../services';
 import type { ContextClient } from '../kube/http';
 import { buildKubeconfig, exportedContextName } from './kubeconfigExport';
 import type { MintTarget } from './mintFailure';

@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
-import type { Services } from '../common/services';
-import { KubeError } from '../kube/errors';
+import type { Services } from '../services';
+import { KubeError } from '../errors/kubeError';
 import { ClusterSession } from '../kube/session';
 import { contextOf, type TreeNode } from '../tree/model';
 import { explainMintFailure, type MintFailure } from './mintFailure';

@@ -4,8 +4,8 @@
  * and returned, never thrown, so callers (tests, other commands) get a result either way.
  */
 import * as vscode from 'vscode';
-import type { Services } from '../common/services';
-import { KubeError } from '../kube/errors';
+import type { Services } from '../services';
+import { KubeError } from '../errors/kubeError';
 import { ClusterSession } from '../kube/session';
 import type { BoundObjectRef } from '../kube/tokenRequest';
 import { explainGrant, type GrantReport } from './grant';

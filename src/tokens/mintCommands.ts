@@ -1,6 +1,6 @@
 /** Handlers of mintToken, mintRevocableToken, remintToken, copyToken and forgetToken. */
 import * as vscode from 'vscode';
-import type { Services } from '../common/services';
+import type { Services } from '../services';
 import { mint, type MintOutcome } from './mint';
 import { askAudiences, askBinding, askDuration, optionsFromArg, type MintOptions } from './mintOptions';
 import { presentOutcome } from './present';

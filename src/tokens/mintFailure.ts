@@ -4,9 +4,9 @@
  * served. Pure, so each case is unit-tested against the API server's real error bodies.
  */
 import * as l10n from '@vscode/l10n';
-import { describeKubeError, describePermission } from '../kube/describe';
-import { KubeError, type MissingPermission } from '../kube/errors';
-import { rbacYaml, toDnsName, type RbacSubject } from '../scaffold/rbacYaml';
+import { describeKubeError, describePermission } from '../errors/describe';
+import { KubeError, type MissingPermission } from '../errors/kubeError';
+import { rbacYaml, toDnsName, type RbacSubject } from '../rbac/rbacYaml';
 
 export interface MintFailure {
   status: 'failed';

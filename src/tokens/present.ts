@@ -1,7 +1,7 @@
 /** What the user sees after a mint: the result with its explanation and actions, or the failure. */
 import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
-import type { Services } from '../common/services';
+import type { Services } from '../services';
 import { formatDuration } from './duration';
 import { keepMinted, type MintOutcome, type MintSuccess } from './mint';
 import type { MintFailure, MintTarget } from './mintFailure';

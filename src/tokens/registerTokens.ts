@@ -1,7 +1,7 @@
 /** The token feature: TokenStore plus the mint / keep / revoke / export / legacy-Secret commands. */
 import { CommandIds } from '../common/commandIds';
 import { registerCommand } from '../common/commands';
-import type { Services } from '../common/services';
+import type { Services } from '../services';
 import type { ServiceAccountTree } from '../tree/registerTree';
 import { exportKubeconfigCommand } from './exportCommand';
 import { copySecretTokenCommand, createLegacyTokenSecretCommand } from './legacySecret';

@@ -5,9 +5,9 @@
  * nothing destructive without a modal confirmation.
  */
 import * as vscode from 'vscode';
-import type { Services } from '../common/services';
-import { describeKubeError, describePermission } from '../kube/describe';
-import { KubeError } from '../kube/errors';
+import type { Services } from '../services';
+import { describeKubeError, describePermission } from '../errors/describe';
+import { KubeError } from '../errors/kubeError';
 import type { ContextClient } from '../kube/http';
 import type { KeptToken, TokenStore } from './tokenStore';
 import { resolveKept } from './mintCommands';

@@ -3,7 +3,7 @@
  * picks (context → namespace → ServiceAccount) for whatever is missing.
  */
 import * as vscode from 'vscode';
-import { KubeError } from '../kube/errors';
+import { KubeError } from '../errors/kubeError';
 import type { ClusterSession } from '../kube/session';
 import { contextOf, serviceAccountOf, type TreeNode } from '../tree/model';
 import type { MintTarget } from './mintFailure';

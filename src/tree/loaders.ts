@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { Config } from '../common/config';
-import { KubeError } from '../kube/errors';
-import { describeKubeError } from '../kube/describe';
+import { KubeError } from '../errors/kubeError';
+import { describeKubeError } from '../errors/describe';
 import type { ContextClient } from '../kube/http';
 import type { ClusterSession } from '../kube/session';
 import type { NamespaceInfo } from '../kube/serviceAccounts';

@@ -14,7 +14,7 @@
 import type { BindingInfo } from '../kube/bindings';
 import type { ContextEntry, KubeconfigProblem } from '../kube/kubeconfig';
 import type { ServiceAccountInfo, TokenSecretInfo } from '../kube/serviceAccounts';
-import type { KubeErrorKind, MissingPermission } from '../kube/errors';
+import type { KubeErrorKind, MissingPermission } from '../errors/kubeError';
 
 export interface ContextNode {
   kind: 'context';

@@ -6,8 +6,8 @@
 import * as vscode from 'vscode';
 import type { Log } from '../common/log';
 import { Disposable } from '../common/lifecycle';
-import { KubeError } from '../kube/errors';
-import { describeKubeError } from '../kube/describe';
+import { KubeError } from '../errors/kubeError';
+import { describeKubeError } from '../errors/describe';
 import type { ClusterSession } from '../kube/session';
 import type { TreeLoader, Note } from './loaders';
 import { contextOf, isParentNode, nodeId, type ErrorNode, type InfoNode, type LoadMoreNode, type ParentNode, type TreeNode } from './model';

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import { registerCommand } from '../common/commands';
 import { Config, SettingKeys } from '../common/config';
-import type { Services } from '../common/services';
+import type { Services } from '../services';
 import { TreeLoader } from './loaders';
 import type { TreeNode } from './model';
 import { ServiceAccountTreeProvider, VIEW_ID } from './provider';

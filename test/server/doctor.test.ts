@@ -5,7 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { decodeJwt } from '../../src/jwt/decode';
-import { diagnoseToken, doctorTarget, type DoctorReport, type Finding } from '../../src/jwt/doctorFindings';
+import { diagnoseToken, doctorTarget } from '../../src/doctor/doctorFindings';
+import type { DoctorReport, Finding } from '../../src/doctor/findings';
 import { explainJwt } from '../../src/jwt/explain';
 import { gatherTokenFacts, type TokenClusterFacts } from '../../src/kube/doctor';
 import type { ContextClient } from '../../src/kube/http';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { KubeError } from '../../src/kube/errors';
+import { KubeError } from '../../src/errors/kubeError';
 import { startTestCluster } from '../../testserver/index';
 import type { TestCluster } from '../../testserver/api';
 import { ClientFactory } from './kube-fixture';

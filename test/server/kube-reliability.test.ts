@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeKubeError } from '../../src/kube/describe';
+import { describeKubeError } from '../../src/errors/describe';
 import { KubeConnections, type ClientOptions, type ContextClient } from '../../src/kube/index';
 import { listServiceAccounts } from '../../src/kube/serviceAccounts';
 import { requestToken } from '../../src/kube/tokenRequest';

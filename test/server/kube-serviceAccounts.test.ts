@@ -11,7 +11,7 @@ import {
   listServiceAccounts,
   listTokenSecrets,
 } from '../../src/kube/serviceAccounts';
-import { KubeError } from '../../src/kube/errors';
+import { KubeError } from '../../src/errors/kubeError';
 import { startTestCluster } from '../../testserver/index';
 import type { TestCluster } from '../../testserver/api';
 import { ClientFactory } from './kube-fixture';

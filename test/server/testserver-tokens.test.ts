@@ -2,7 +2,7 @@
  * TokenRequest and JWT layout of the test server, checked over HTTPS against the reference (§1, §2, §6, §9).
  */
 import * as assert from 'node:assert/strict';
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, type JsonWebKey } from 'node:crypto';
 import * as jose from 'jose';
 import type { TestCluster } from '../../testserver/api';
 import { startTestCluster } from '../../testserver/index';
@@ -48,7 +48,7 @@ describe('test server: TokenRequest and JWTs', () => {
     const keys = jwks.body.keys as jose.JWK[];
     assert.equal(keys.length, 1);
     assert.deepEqual(Object.keys(keys[0]), ['use', 'kty', 'kid', 'alg', 'n', 'e']);
-    const spki = createPublicKey({ key: keys[0] as import('node:crypto').JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'der' });
+    const spki = createPublicKey({ key: keys[0] as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'der' });
     assert.equal(keys[0].kid, createHash('sha256').update(spki).digest('base64url'));
     assert.equal(decodePart(token, 0).kid, keys[0].kid);
     const key = await jose.importJWK(keys[0], 'RS256');

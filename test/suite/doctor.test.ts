@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/common/commandIds';
-import type { Finding } from '../../src/jwt/doctorFindings';
+import type { Finding } from '../../src/doctor/findings';
 import type { CheckOutcome } from '../../src/hover/tokenCommands';
 import type { ContextClient } from '../../src/kube/http';
 import type { KubeModule } from '../../src/kube/session';

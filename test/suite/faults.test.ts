@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/common/commandIds';
 import type { ExtensionApi } from '../../src/extension';
-import { KubeError } from '../../src/kube/errors';
+import { KubeError } from '../../src/errors/kubeError';
 import { ClusterSession } from '../../src/kube/session';
 import type { MintOutcome } from '../../src/tokens/mint';
 import type { ErrorNode, TreeNode } from '../../src/tree/model';

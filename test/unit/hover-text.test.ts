@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { decodeJwt, type DecodedJwt } from '../../src/jwt/decode';
-import type { DoctorReport } from '../../src/jwt/doctorFindings';
+import type { DoctorReport } from '../../src/doctor/findings';
 import { explainJwt } from '../../src/jwt/explain';
 import { decodedText } from '../../src/hover/decodedText';
 import { findKubeconfigTokens, isKubeconfigFileName, looksLikeKubeconfig } from '../../src/hover/kubeconfigTokens';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parse, parseAllDocuments } from 'yaml';
-import { errorFromResponse, KubeError } from '../../src/kube/errors';
+import { errorFromResponse, KubeError } from '../../src/errors/kubeError';
 import { explainMintFailure, rbacForPermission, subjectForUser } from '../../src/tokens/mintFailure';
 
 const target = { context: 'ctx', namespace: 'demo', serviceAccount: 'builder' };

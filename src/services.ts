@@ -1,8 +1,8 @@
 import type * as vscode from 'vscode';
-import type { ClusterSession } from '../kube/session';
-import type { Config } from './config';
-import type { ErrorReporter } from './errors';
-import type { Log } from './log';
+import type { ClusterSession } from './kube/session';
+import type { Config } from './common/config';
+import type { ErrorReporter } from './common/errors';
+import type { Log } from './common/log';
 
 /** Shared services, created once in extension.ts and passed to every feature's register function. */
 export interface Services {

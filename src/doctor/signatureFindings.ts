@@ -4,8 +4,8 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { TokenClusterFacts } from '../kube/doctor';
-import type { Explanation } from './explain';
-import type { Finding } from './doctorFindings';
+import type { Explanation } from '../jwt/explain';
+import type { Finding } from './findings';
 
 function discoveryProblem(facts: TokenClusterFacts): Finding | undefined {
   if (facts.signature.ok) return undefined;

@@ -4,32 +4,14 @@
  * Pure: no `vscode`, no network; strings through @vscode/l10n.
  */
 import * as l10n from '@vscode/l10n';
-import { describePermission } from '../kube/describe';
+import { describePermission } from '../errors/describe';
 import type { DoctorTarget, Fact, FactError, ObjectFacts, TokenClusterFacts } from '../kube/doctor';
-import { bindingOf, type TokenClaims } from './claims';
-import type { Explanation } from './explain';
+import { bindingOf, type TokenClaims } from '../jwt/claims';
+import type { Explanation } from '../jwt/explain';
 import { explainRejection, remintFix, type RejectionContext } from './reviewErrors';
 import { summarizeRules } from './rulesSummary';
 import { signatureFindings } from './signatureFindings';
-
-export type Severity = 'error' | 'warning' | 'info' | 'ok';
-
-export interface Finding {
-  /** Stable id, e.g. `rejected.expired`, `unknownKid`, `serviceAccountRecreated` (tests and telemetry-free logic use it). */
-  code: string;
-  severity: Severity;
-  title: string;
-  detail: string;
-  fix?: string;
-}
-
-export interface DoctorReport {
-  context: string;
-  server: string;
-  /** What the cluster said: it accepts the token, rejects it, or could not be asked. */
-  verdict: 'accepted' | 'rejected' | 'unknown';
-  findings: Finding[];
-}
+import type { DoctorReport, Finding } from './findings';
 
 /** What the cluster side must look up for this token. */
 export function doctorTarget(c: TokenClaims): DoctorTarget {

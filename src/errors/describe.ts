@@ -3,7 +3,7 @@
  * through @vscode/l10n, which the extension points at VS Code's bundle at activation.
  */
 import * as l10n from '@vscode/l10n';
-import { KubeError, type MissingPermission } from './errors';
+import { KubeError, type MissingPermission } from './kubeError';
 
 /** `create serviceaccounts/token in namespace "demo"` */
 export function describePermission(p: MissingPermission): string {
