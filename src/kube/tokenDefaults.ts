@@ -26,13 +26,13 @@ const learnt = new Map<string, LearntTokenDefaults>();
 const keyOf = (client: ContextClient): string => `${client.server}\u0000${client.context}`;
 
 /** Records what a TokenRequest response shows about the cluster's defaults. */
-export function learnFromTokenResponse(client: ContextClient, requestedAudiences: readonly string[] | undefined, audiences: readonly string[], warnings: readonly string[]): void {
+export function learnFromTokenResponse(client: ContextClient, requestedAudiences: readonly string[] | undefined, audiences: readonly string[], warnings: readonly string[], grantedSeconds?: number): void {
   const entry = { ...learnt.get(keyOf(client)) };
   if ((!requestedAudiences || requestedAudiences.length === 0) && audiences.length > 0) entry.apiAudiences = [...audiences];
-  for (const w of warnings) {
-    const m = CLAMP_WARNING.exec(w);
-    if (m) entry.maxSeconds = Number(m[2]);
-  }
+  const clamp = warnings.map((w) => CLAMP_WARNING.exec(w)).find((m) => m !== null);
+  if (clamp) entry.maxSeconds = Number(clamp[2]);
+  // Granted more than the maximum learnt before, without a clamp: the cluster's maximum was raised or lifted.
+  else if (entry.maxSeconds !== undefined && grantedSeconds !== undefined && grantedSeconds > entry.maxSeconds) delete entry.maxSeconds;
   learnt.set(keyOf(client), entry);
 }
 

@@ -66,7 +66,7 @@ export async function requestToken(client: ContextClient, input: TokenRequestInp
     signal,
   });
   const spec = res.body.spec ?? {};
-  learnFromTokenResponse(client, input.audiences, spec.audiences ?? [], res.warnings);
+  learnFromTokenResponse(client, input.audiences, spec.audiences ?? [], res.warnings, spec.expirationSeconds ?? undefined);
   const boundOut = spec.boundObjectRef;
   return {
     token: res.body.status?.token ?? '',

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { snippetTriggerAt } from './snippetTrigger';
 
 interface SnippetEntry {
+  /** The snippet's name (its key in the file): short, shown beside the prefix. */
+  name: string;
   prefix: string;
   description: string;
   body: string[];
@@ -19,8 +21,10 @@ export class SnippetCompletions implements vscode.CompletionItemProvider {
 
   private load(): SnippetEntry[] {
     if (!this.entries) {
-      const parsed = JSON.parse(fs.readFileSync(this.file.fsPath, 'utf8')) as Record<string, SnippetEntry>;
-      this.entries = Object.values(parsed).filter((e) => typeof e.prefix === 'string' && Array.isArray(e.body));
+      const parsed = JSON.parse(fs.readFileSync(this.file.fsPath, 'utf8')) as Record<string, Omit<SnippetEntry, 'name'>>;
+      this.entries = Object.entries(parsed)
+        .map(([name, e]) => ({ ...e, name }))
+        .filter((e) => typeof e.prefix === 'string' && Array.isArray(e.body));
     }
     return this.entries;
   }
@@ -30,7 +34,7 @@ export class SnippetCompletions implements vscode.CompletionItemProvider {
     if (!trigger) return [];
     const range = new vscode.Range(position.line, trigger.start, position.line, position.character);
     return this.load().map((e) => {
-      const item = new vscode.CompletionItem({ label: e.prefix, description: e.description.replace(/^Kubernetes SA Tokens: /, '') }, vscode.CompletionItemKind.Snippet);
+      const item = new vscode.CompletionItem({ label: e.prefix, description: e.name }, vscode.CompletionItemKind.Snippet);
       item.insertText = new vscode.SnippetString(e.body.join('\n'));
       item.filterText = e.prefix;
       item.range = range;
