@@ -181,6 +181,9 @@ describe('scaffold output against the test server (real kubectl)', function () {
         await requestToken(client, { namespace: 'demo', serviceAccount: 'reader', expirationSeconds: 86400, audiences: ['x'] });
         assert.equal(learntTokenDefaults(client).maxSeconds, 7200);
         assert.deepEqual(learntTokenDefaults(client).apiAudiences, [cluster.issuer, 'https://vault.example.com'], 'a request with audiences teaches no defaults');
+        cluster.configure({ maxTokenExpirationSeconds: 0 });
+        await requestToken(client, { namespace: 'demo', serviceAccount: 'reader', expirationSeconds: 86400, audiences: ['x'] });
+        assert.equal(learntTokenDefaults(client).maxSeconds, undefined, 'granted beyond the old maximum: it was lifted');
       } finally {
         cluster.configure({ apiAudiences: [], maxTokenExpirationSeconds: 0 });
       }
