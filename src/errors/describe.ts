@@ -15,6 +15,19 @@ export function describePermission(p: MissingPermission): string {
     : l10n.t('{0} {1}{2} cluster-wide', p.verb, resource, group);
 }
 
+/**
+ * Why a cluster answers 404 to `POST …/serviceaccounts/{name}/token`. kube-apiserver registers the
+ * `serviceaccounts/token` subresource only when it has a token issuer (pkg/registry/core/rest/storage_core.go:
+ * `if p.ServiceAccountIssuer != nil { … serviceaccountstore.NewREST(…) }`), which needs
+ * --service-account-issuer and --service-account-signing-key-file; --service-account-key-file holds
+ * the public keys that verify what it signs. Without them (or before Kubernetes 1.12) there is no TokenRequest.
+ */
+export function tokenRequestNotServed(): string {
+  return l10n.t(
+    'The cluster does not serve the TokenRequest API (serviceaccounts/token). kube-apiserver serves it only when it runs with --service-account-issuer and --service-account-signing-key-file, with --service-account-key-file holding the public keys that verify the tokens; some distributions and old clusters (before Kubernetes 1.12) leave them out. Ask the cluster admin to set them. A legacy token Secret works without them, but it never expires.',
+  );
+}
+
 /** The text with a final full stop, so an advice sentence can follow it. */
 function sentence(text: string): string {
   const t = text.trim();

@@ -3,10 +3,12 @@
  * hovered line (only that line is read), decode and explain it, and render the Markdown. The hover
  * provider wraps this in a vscode.Hover; `npm run bench` times it on large files.
  */
+import * as l10n from '@vscode/l10n';
+import { describeAttempt, findJwtAttemptAt } from '../jwt/attempt';
 import { decodeJwt } from '../jwt/decode';
 import { explainJwt } from '../jwt/explain';
 import { findJwtAt } from '../jwt/find';
-import { hoverMarkdown } from './markdownText';
+import { commandLink, escapeMarkdown, hoverMarkdown } from './markdownText';
 
 export interface TokenHover {
   markdown: string;
@@ -22,14 +24,26 @@ export interface TokenHoverOptions {
   checkCommand: string;
 }
 
-/** The hover at `character` of `line`, or undefined when no decodable token is there. */
+/** What a hover says about text that is meant to be a JWT but cannot be read: what is wrong, and Decode. */
+export function malformedHoverMarkdown(text: string, decodeCommand: string): string {
+  return [`**${escapeMarkdown(l10n.t('Malformed JWT'))}**`, escapeMarkdown(describeAttempt(text)), commandLink(l10n.t('Decode'), decodeCommand, [text])].join('\n\n');
+}
+
+/**
+ * The hover at `character` of `line`: a decoded token explained, or what is wrong with a JWT attempt
+ * (truncated, a damaged segment; src/jwt/attempt.ts decides what counts as one), or undefined.
+ */
 export function tokenHoverAt(line: string, character: number, opts: TokenHoverOptions): TokenHover | undefined {
   const span = findJwtAt(line, character, opts.maxLineLength);
-  if (!span) return undefined;
-  const decoded = decodeJwt(span.text);
-  // eyJ…-looking text that is not a JWT (a base64 JSON blob) gets no hover rather than an error.
-  if (!decoded.ok) return undefined;
-  const explanation = explainJwt(decoded, { now: opts.now });
-  const markdown = hoverMarkdown(explanation, { decodeCommand: opts.decodeCommand, checkCommand: opts.checkCommand, token: span.text });
-  return { markdown, start: span.start, end: span.end };
+  if (span) {
+    const decoded = decodeJwt(span.text);
+    if (decoded.ok) {
+      const explanation = explainJwt(decoded, { now: opts.now });
+      const markdown = hoverMarkdown(explanation, { decodeCommand: opts.decodeCommand, checkCommand: opts.checkCommand, token: span.text });
+      return { markdown, start: span.start, end: span.end };
+    }
+  }
+  const attempt = findJwtAttemptAt(line, character, opts.maxLineLength);
+  if (!attempt) return undefined;
+  return { markdown: malformedHoverMarkdown(attempt.text, opts.decodeCommand), start: attempt.start, end: attempt.end };
 }

@@ -6,11 +6,15 @@
 import type { DecodedJwt, JsonObject } from './decode';
 import { dateFromSeconds } from './time';
 
-/** `iss` of Secret-based tokens (pkg/serviceaccount/legacy.go `LegacyIssuer`). */
+/**
+ * `iss` of Secret-based tokens (pkg/serviceaccount/legacy.go `LegacyIssuer`). Not a sign of a legacy
+ * token on its own: it was also the default `--service-account-issuer` of early bound-token clusters,
+ * whose tokens carry `exp` and the `kubernetes.io` claim. Tokens are classed by their claims.
+ */
 export const LEGACY_ISSUER = 'kubernetes/serviceaccount';
 const LEGACY_CLAIM_PREFIX = 'kubernetes.io/serviceaccount/';
-/** Lifetime the API server gives kubelet tokens it extends (`ExpirationExtensionSeconds`). */
-export const EXTENDED_LIFETIME_SECONDS = 365 * 24 * 3600;
+/** What the kubelet asks for (`WarnOnlyBoundTokenExpirationSeconds`, pkg/serviceaccount/claims.go). */
+export const KUBELET_REQUEST_SECONDS = 3607;
 /** go-jose's DefaultLeeway, which kube-apiserver applies to exp, nbf and iat. */
 export const CLOCK_LEEWAY_SECONDS = 60;
 const SA_SUBJECT = /^system:serviceaccount:([^:]+):([^:]+)$/;
@@ -34,8 +38,16 @@ export interface KubernetesIdentity {
   /** `JTI=<jti>`: the credential id audit logs carry (`authentication.kubernetes.io/credential-id`). */
   credentialId?: string;
   warnAfter?: Date;
-  /** A kubelet token the API server extended to one year (warnafter present, exp - iat = 365 d). */
+  /**
+   * The API server extended the token past what was asked for: `warnafter` is set and `exp` lies after
+   * it. Upstream extends to 365 days; providers and external signers use other maxima, so the length
+   * is read from the claims, never assumed.
+   */
   extended: boolean;
+  /** warnafter - iat: the lifetime that was asked for (3607 s when the kubelet asked). */
+  requestedSeconds?: number;
+  /** exp - warnafter: how long the token keeps working while every use is recorded as stale. */
+  staleSeconds?: number;
 }
 
 export interface TokenClaims {
@@ -88,8 +100,10 @@ export function readClaims(jwt: DecodedJwt): TokenClaims {
   const subject = str(p.sub);
   const saMatch = subject !== undefined ? SA_SUBJECT.exec(subject) : null;
   const keys = Object.keys(p);
-  const legacy = issuer === LEGACY_ISSUER || keys.some((k) => k.startsWith(LEGACY_CLAIM_PREFIX));
   const k8sClaim = obj(p['kubernetes.io']);
+  // By claims, not by issuer: the legacy private claims (pkg/serviceaccount/legacy.go) without the
+  // bound token's `kubernetes.io` claim. An issuer of "kubernetes/serviceaccount" alone decides nothing.
+  const legacy = !k8sClaim && keys.some((k) => k.startsWith(LEGACY_CLAIM_PREFIX));
   const kind: TokenKind = legacy ? 'legacy' : k8sClaim || saMatch ? 'bound' : 'generic';
   const issuedAt = dateFromSeconds(p.iat);
   const expiresAt = dateFromSeconds(p.exp);
@@ -122,7 +136,7 @@ export function readClaims(jwt: DecodedJwt): TokenClaims {
   } else if (kind === 'bound') {
     const k = k8sClaim ?? {};
     const warnAfter = dateFromSeconds(k.warnafter);
-    const lifetime = issuedAt && expiresAt ? (expiresAt.getTime() - issuedAt.getTime()) / 1000 : undefined;
+    const extended = warnAfter !== undefined && expiresAt !== undefined && expiresAt.getTime() > warnAfter.getTime();
     claims.kubernetes = {
       namespace: str(k.namespace) ?? claims.subjectServiceAccount?.namespace,
       serviceAccount: refOf(k.serviceaccount) ?? (saMatch ? { name: saMatch[2] } : undefined),
@@ -131,7 +145,9 @@ export function readClaims(jwt: DecodedJwt): TokenClaims {
       node: refOf(k.node),
       credentialId: jti !== undefined ? `JTI=${jti}` : undefined,
       warnAfter,
-      extended: warnAfter !== undefined && lifetime === EXTENDED_LIFETIME_SECONDS,
+      extended,
+      requestedSeconds: warnAfter && issuedAt ? (warnAfter.getTime() - issuedAt.getTime()) / 1000 : undefined,
+      staleSeconds: extended && warnAfter && expiresAt ? (expiresAt.getTime() - warnAfter.getTime()) / 1000 : undefined,
     };
   }
   return claims;

@@ -4,8 +4,9 @@
  * rows are claim text (untrusted): renderers must escape them.
  */
 import * as l10n from '@vscode/l10n';
-import { bindingOf, lifetimeUsedPercent, readClaims, statusOf, type ObjectRefClaim, type TokenClaims, type TokenStatus } from './claims';
+import { bindingOf, KUBELET_REQUEST_SECONDS, lifetimeUsedPercent, readClaims, statusOf, type ObjectRefClaim, type TokenClaims, type TokenStatus } from './claims';
 import type { DecodedJwt, DecodeError } from './decode';
+import { providerNotes } from './providerNotes';
 import { formatLocal, formatUtc, humanDuration, relativeTime } from './time';
 
 export interface ExplainOptions {
@@ -163,22 +164,50 @@ function bindingNote(c: TokenClaims): string | undefined {
   }
 }
 
+function legacyNote(c: TokenClaims): string {
+  const secret = c.legacySecretName ?? '?';
+  // Never contradict a shown claim: "no expiry" only when there is no exp row.
+  if (c.expiresAt) {
+    return l10n.t(
+      'Legacy Secret-based claims (Secret "{0}"), yet the token carries an expiry: Kubernetes writes no exp into legacy tokens, so another issuer made it or it was altered. It stops working at its exp at the latest.',
+      secret,
+    );
+  }
+  // pkg/controller/serviceaccount/legacy_serviceaccount_token_cleaner.go: only Secrets listed in the
+  // ServiceAccount's `secrets` field (auto-generated ones) are labelled invalid, then deleted.
+  return l10n.t(
+    'Legacy Secret-based token: it has no expiry and stays valid until its Secret "{0}" or its ServiceAccount is deleted, so a leaked copy keeps working for years. Since Kubernetes 1.30 the legacy token cleaner marks such tokens invalid after a year without use (label kubernetes.io/legacy-token-invalid-since) and deletes them a year later, but only when the Secret is listed in the ServiceAccount\'s secrets field; Secrets created by hand are never cleaned up. Prefer short-lived tokens: kubectl create token, or a projected serviceAccountToken volume.',
+    secret,
+  );
+}
+
+function extendedNote(k: NonNullable<TokenClaims['kubernetes']>, c: TokenClaims): string {
+  const asked = k.requestedSeconds ?? 0;
+  const lifetime = c.issuedAt && c.expiresAt ? humanDuration((c.expiresAt.getTime() - c.issuedAt.getTime()) / 1000) : '?';
+  const stale = humanDuration(k.staleSeconds ?? 0);
+  return asked === KUBELET_REQUEST_SECONDS
+    ? l10n.t(
+        'Extended token: the kubelet asked for {0} s and the API server extended it to {1} (--service-account-extend-token-expiration), so clients that never reload the file keep working. After "warn after" it keeps working for another {2}, but the API server records every use as stale (audit annotation authentication.k8s.io/stale-token). The kubelet replaces the file long before "warn after".',
+        KUBELET_REQUEST_SECONDS,
+        lifetime,
+        stale,
+      )
+    : l10n.t(
+        'Extended token: it was asked for {0} and the issuer extended it to {1}. After "warn after" it keeps working for another {2}, but every use is recorded as stale (audit annotation authentication.k8s.io/stale-token).',
+        humanDuration(asked),
+        lifetime,
+        stale,
+      );
+}
+
 function notesOf(c: TokenClaims, status: TokenStatus, o: ExplainOptions): string[] {
   const notes: string[] = [];
   const k = c.kubernetes;
-  if (c.kind === 'legacy') {
-    notes.push(
-      l10n.t(
-        'Legacy Secret-based token (issuer "kubernetes/serviceaccount"): it has no expiry and stays valid until its Secret "{0}" or its ServiceAccount is deleted, so a leaked copy keeps working for years. Since Kubernetes 1.30, auto-generated legacy tokens unused for a year are invalidated (label kubernetes.io/legacy-token-invalid-since) and later deleted. Prefer short-lived tokens: kubectl create token, or a projected serviceAccountToken volume.',
-        c.legacySecretName ?? '?',
-      ),
-    );
-  }
+  if (c.kind === 'legacy') notes.push(legacyNote(c));
   const binding = bindingNote(c);
   if (binding) notes.push(binding);
-  if (k?.extended) {
-    notes.push(l10n.t('Extended kubelet token: the kubelet asked for about one hour and the API server extended it to one year (--service-account-extend-token-expiration), so old workloads keep working. The kubelet refreshes it well before "warn after"; after that time it still works but the API server flags each use as stale (audit annotation authentication.k8s.io/stale-token).'));
-  }
+  if (k?.extended) notes.push(extendedNote(k, c));
+  notes.push(...providerNotes(c, o.now));
   if (status === 'stale') {
     notes.push(l10n.t('Stale: past "warn after", so the kubelet would already have replaced this copy with a fresh token. Whoever still uses it holds an old copy (copied out of a Pod?). It keeps working until it expires.'));
   }

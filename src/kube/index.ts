@@ -65,6 +65,7 @@ export * from './reviews';
 export * from './serviceAccounts';
 export * from './bindings';
 export * from './tokenRequest';
+export * from './tokenDefaults';
 export * from './secrets';
 export * from './oidc';
 export * from './doctor';

@@ -3,6 +3,7 @@
  * `kubectl create token`. Not retried: every call mints a new credential.
  */
 import type { ContextClient } from './http';
+import { learnFromTokenResponse } from './tokenDefaults';
 
 export type BindableKind = 'Pod' | 'Secret' | 'Node';
 
@@ -21,6 +22,8 @@ export interface TokenRequestInput {
   /** Empty or undefined means the API server's own audiences. */
   audiences?: readonly string[];
   boundObjectRef?: BoundObjectRef;
+  /** `dryRun=All`: kube-apiserver still signs and returns a token (see tokenDefaults.ts). */
+  dryRun?: boolean;
 }
 
 export interface TokenRequestResult {
@@ -59,9 +62,11 @@ export async function requestToken(client: ContextClient, input: TokenRequestInp
     method: 'POST',
     path: `/api/v1/namespaces/${encodeURIComponent(input.namespace)}/serviceaccounts/${encodeURIComponent(input.serviceAccount)}/token`,
     body,
+    query: input.dryRun ? { dryRun: 'All' } : undefined,
     signal,
   });
   const spec = res.body.spec ?? {};
+  learnFromTokenResponse(client, input.audiences, spec.audiences ?? [], res.warnings, spec.expirationSeconds ?? undefined);
   const boundOut = spec.boundObjectRef;
   return {
     token: res.body.status?.token ?? '',
@@ -74,4 +79,14 @@ export async function requestToken(client: ContextClient, input: TokenRequestInp
         : undefined,
     warnings: res.warnings,
   };
+}
+
+/**
+ * The API audiences from a dry-run TokenRequest (tokenDefaults.ts says why a dry run works: it
+ * returns a real token, dropped here) for a ServiceAccount (by default `default` of the
+ * namespace). Needs `create serviceaccounts/token` there; errors are KubeErrors.
+ */
+export async function probeApiAudiences(client: ContextClient, namespace: string, serviceAccount = 'default', signal?: AbortSignal): Promise<string[]> {
+  const r = await requestToken(client, { namespace, serviceAccount, expirationSeconds: 600, dryRun: true }, signal);
+  return r.audiences;
 }

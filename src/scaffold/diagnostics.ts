@@ -8,9 +8,15 @@ import { Config, SettingKeys } from '../common/config';
 import { KeyedDebouncer } from '../common/debounce';
 import { Disposable } from '../common/lifecycle';
 import type { Services } from '../services';
-import { clusterFindings, namespacesToList } from './clusterChecks';
+import { clusterFindings, namespacesToList, secretNamespacesToList } from './clusterChecks';
 import { ClusterFactsCache } from './clusterFactsCache';
-import { analyzeManifest, type Finding, type QuickFix } from './manifestAnalysis';
+import { analyzeManifest, type Finding, type ManifestAnalysis, type QuickFix } from './manifestAnalysis';
+import { workloadFindings } from './workloadLints';
+
+/** What the API server would refuse, plus the workload lints. */
+function fileFindings(text: string, analysis: ManifestAnalysis): Finding[] {
+  return [...analysis.findings, ...workloadFindings(text, analysis)];
+}
 
 export const DIAGNOSTIC_SOURCE = 'k8s-sa-tokens';
 const DEBOUNCE_MS = 300;
@@ -85,13 +91,21 @@ export class ManifestDiagnostics extends Disposable implements vscode.CodeAction
     const version = doc.version;
     const text = doc.getText();
     const analysis = analyzeManifest(text);
-    this.publish(doc, version, analysis.findings);
-    if (analysis.audiences.length === 0 && analysis.serviceAccounts.length === 0) return;
+    this.publish(doc, version, fileFindings(text, analysis));
+    // Only lifetimes over one hour can meet a maximum: --service-account-max-token-expiration is at least 1 h.
+    const wantMaxLifetime = analysis.expirations.some((e) => e.seconds > 3600);
+    const secretVolumes = analysis.workloads.some((w) => w.secretVolumes.length > 0);
+    if (analysis.audiences.length === 0 && analysis.serviceAccounts.length === 0 && analysis.subjects.length === 0 && !wantMaxLifetime && !secretVolumes) return;
     void this.facts
-      .facts((defaultNs) => namespacesToList(analysis, defaultNs), analysis.audiences.length > 0)
+      .facts({
+        namespaces: (defaultNs) => namespacesToList(analysis, defaultNs),
+        secretNamespaces: (defaultNs) => secretNamespacesToList(analysis, defaultNs),
+        wantAudiences: analysis.audiences.length > 0,
+        wantMaxLifetime,
+      })
       .then((facts) => {
         if (!facts || doc.isClosed || doc.version !== version) return;
-        this.publish(doc, version, [...analysis.findings, ...clusterFindings(text, analysis, facts)]);
+        this.publish(doc, version, [...analysis.findings, ...clusterFindings(text, analysis, facts), ...workloadFindings(text, analysis, facts)]);
       })
       .catch((e: unknown) => this.services.log.trace(`cluster diagnostics skipped: ${e instanceof Error ? e.message : String(e)}`));
   }
@@ -115,7 +129,8 @@ export class ManifestDiagnostics extends Disposable implements vscode.CodeAction
     const published = this.published.get(doc.uri.toString());
     if (!published) return [];
     // Typed since the last check: the pure findings of the current text still offer their fixes.
-    const entries = published.version === doc.version ? published.entries : this.toEntries(doc, analyzeManifest(doc.getText()).findings);
+    const text = doc.getText();
+    const entries = published.version === doc.version ? published.entries : this.toEntries(doc, fileFindings(text, analyzeManifest(text)));
     const actions: vscode.CodeAction[] = [];
     for (const asked of context.diagnostics) {
       if (asked.source !== DIAGNOSTIC_SOURCE) continue;

@@ -101,7 +101,7 @@ async function generateProjectedPod(services: Services, arg: unknown): Promise<G
   if (!o) {
     audience = await vscode.window.showInputBox({ title: vscode.l10n.t('Token audience'), prompt: vscode.l10n.t('Empty: the API server\'s own audiences'), value: '' });
     if (audience === undefined) return undefined;
-    expirationSeconds = await askSeconds(vscode.l10n.t('Token lifetime in seconds (the kubelet refreshes it at 80 %)'), '3600');
+    expirationSeconds = await askSeconds(vscode.l10n.t('Token lifetime in seconds (the kubelet refreshes the token at 80 % of it or after 24 h, whichever comes first)'), '3600');
     if (expirationSeconds === undefined) return undefined;
     mountPath = await vscode.window.showInputBox({ title: vscode.l10n.t('Mount path'), value: DEFAULT_TOKEN_MOUNT_PATH, validateInput: (v) => (v.startsWith('/') ? undefined : vscode.l10n.t('An absolute path')) });
     if (mountPath === undefined) return undefined;

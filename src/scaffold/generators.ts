@@ -13,6 +13,16 @@ export const MIN_EXPIRATION_SECONDS = 600;
 export const MAX_EXPIRATION_SECONDS = 4294967296;
 export const DEFAULT_TOKEN_MOUNT_PATH = '/var/run/secrets/tokens';
 
+/**
+ * The rotation Job runs a shell script, so its image needs /bin/sh next to kubectl.
+ * registry.k8s.io/kubectl has no shell: kubernetes build/server-image/kubectl/Dockerfile is
+ * `FROM "${BASEIMAGE}"` + `COPY kubectl /bin/`, and build/common.sh sets BASEIMAGE to go-runner, a
+ * distroless image (read in k8s.io/kubernetes v1.37.2). alpine/k8s is `FROM alpine` (BusyBox /bin/sh)
+ * with kubectl in /usr/bin: https://github.com/alpine-docker/k8s/blob/master/Dockerfile; its tags
+ * follow the kubectl version. Pin a digest in production.
+ */
+export const ROTATION_IMAGE = 'docker.io/alpine/k8s:1.34.1';
+
 export interface ServiceAccountRef {
   namespace: string;
   name: string;
@@ -92,15 +102,23 @@ export interface RotationCronJobOptions {
   image?: string;
 }
 
-/** The shell script of the rotation Job. The token goes through a file, never a command line. */
-function rotationScript(o: Required<Pick<RotationCronJobOptions, 'secretName' | 'expirationSeconds'>> & RotationCronJobOptions): string {
+/** Where the rotation Job keeps the token between two commands: a memory-backed emptyDir. */
+export const ROTATION_WORK_DIR = '/work';
+
+/**
+ * The POSIX shell script of the rotation Job. The token goes through files in a memory-backed
+ * emptyDir, never a command line, and no pipeline hides a failing step from `set -e`.
+ */
+export function rotationScript(o: Required<Pick<RotationCronJobOptions, 'secretName' | 'expirationSeconds'>> & RotationCronJobOptions): string {
   const audience = o.audience ? ` --audience='${o.audience.replace(/'/g, `'\\''`)}'` : '';
+  const dir = ROTATION_WORK_DIR;
   return [
     'set -eu',
     'umask 077',
-    `kubectl create token ${o.serviceAccount.name} --duration=${o.expirationSeconds}s${audience} > /work/token`,
-    `kubectl create secret generic ${o.secretName} --from-file=token=/work/token --dry-run=client -o yaml | kubectl apply -f -`,
-    'rm -f /work/token',
+    `kubectl create token ${o.serviceAccount.name} --duration=${o.expirationSeconds}s${audience} > ${dir}/token`,
+    `kubectl create secret generic ${o.secretName} --from-file=token=${dir}/token --dry-run=client -o yaml > ${dir}/secret.yaml`,
+    `kubectl apply -f ${dir}/secret.yaml`,
+    `rm -f ${dir}/token ${dir}/secret.yaml`,
   ].join('\n');
 }
 
@@ -135,13 +153,15 @@ export function rotationCronJobObjects(o: RotationCronJobOptions): Manifest[] {
           template: {
             spec: {
               serviceAccountName: rotator,
+              // Explicit: kubectl calls the API with this token (and the workload lint reads it so).
+              automountServiceAccountToken: true,
               restartPolicy: 'OnFailure',
               containers: [
                 {
                   name: 'rotate',
-                  image: o.image ?? 'registry.k8s.io/kubectl:v1.34.1',
+                  image: o.image ?? ROTATION_IMAGE,
                   command: ['/bin/sh', '-c', rotationScript({ ...o, secretName, expirationSeconds })],
-                  volumeMounts: [{ name: 'work', mountPath: '/work' }],
+                  volumeMounts: [{ name: 'work', mountPath: ROTATION_WORK_DIR }],
                 },
               ],
               volumes: [{ name: 'work', emptyDir: { medium: 'Memory' } }],

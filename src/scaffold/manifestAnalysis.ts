@@ -9,9 +9,11 @@ import * as l10n from '@vscode/l10n';
 import type { Node, Pair, YAMLMap } from 'yaml';
 import { yaml } from '../common/yaml';
 import { MAX_EXPIRATION_SECONDS, MIN_EXPIRATION_SECONDS } from './generators';
+import { automountOf, collectSubjects, collectWorkload, type Span, type SubjectUse, type WorkloadUse } from './workloadAnalysis';
 import { blockIndent, child, lineStart, pairOf, removePairLines, replaceScalar, scalarString, yamlValue, type TextEdit } from './yamlText';
 
 export type { TextEdit } from './yamlText';
+export type { SubjectUse, WorkloadUse } from './workloadAnalysis';
 
 export type FindingCode =
   | 'expirationTooShort'
@@ -21,7 +23,14 @@ export type FindingCode =
   | 'tokenPathBackstep'
   | 'legacySecretWithoutServiceAccount'
   | 'audienceUnknown'
-  | 'serviceAccountMissing';
+  | 'serviceAccountMissing'
+  // Workload lints (workloadLints.ts). Two carry the names users know: kube-linter's
+  // default-service-account check and Polaris's automountServiceAccountToken check.
+  | 'default-service-account'
+  | 'automountServiceAccountToken'
+  | 'legacyTokenSecretMounted'
+  | 'expirationAboveMaximum'
+  | 'subjectServiceAccountMissing';
 
 export interface QuickFix {
   title: string;
@@ -55,12 +64,24 @@ export interface ServiceAccountUse {
   end: number;
 }
 
+/** An `expirationSeconds` (projected token or TokenRequest), for the check against the cluster's maximum. */
+export interface ExpirationUse extends Span {
+  seconds: number;
+}
+
 export interface ManifestAnalysis {
   findings: Finding[];
   audiences: AudienceUse[];
   serviceAccounts: ServiceAccountUse[];
-  /** ServiceAccounts the text itself defines (not reported as missing). */
-  defined: { name: string; namespace?: string }[];
+  /** ServiceAccounts the text itself defines (not reported as missing), with their automount setting. */
+  defined: { name: string; namespace?: string; automount?: boolean }[];
+  /** Pod specs of Pods and workload templates. */
+  workloads: WorkloadUse[];
+  /** ServiceAccount subjects of RoleBindings and ClusterRoleBindings. */
+  subjects: SubjectUse[];
+  /** Secrets the text defines. */
+  secrets: { name: string; namespace?: string; type?: string }[];
+  expirations: ExpirationUse[];
 }
 
 export const SA_TOKEN_SECRET_TYPE = 'kubernetes.io/service-account-token';
@@ -82,7 +103,7 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
 const rangeOf = (n: Node): [number, number] => [n.range?.[0] ?? 0, n.range?.[1] ?? 0];
 
 class Analyzer {
-  readonly out: ManifestAnalysis = { findings: [], audiences: [], serviceAccounts: [], defined: [] };
+  readonly out: ManifestAnalysis = { findings: [], audiences: [], serviceAccounts: [], defined: [], workloads: [], subjects: [], secrets: [], expirations: [] };
   constructor(private readonly text: string) {}
 
   private add(code: FindingCode, severity: Finding['severity'], message: string, node: Node, fixes: QuickFix[]): void {
@@ -94,6 +115,8 @@ class Analyzer {
     const raw = scalarString(node);
     if (raw === undefined || raw === '' || !/^-?\d+$/.test(raw.trim())) return;
     const n = Number(raw);
+    const [start, end] = rangeOf(node);
+    this.out.expirations.push({ seconds: n, start, end });
     if (n < MIN_EXPIRATION_SECONDS) {
       this.add('expirationTooShort', 'error', `${field}: Invalid value: ${n}: may not specify a duration less than 10 minutes`, node, [
         { title: l10n.t('Set expirationSeconds to {0} (10 minutes, the minimum)', MIN_EXPIRATION_SECONDS), edits: [replaceScalar(this.text, node, String(MIN_EXPIRATION_SECONDS))], preferred: true },
@@ -193,11 +216,14 @@ class Analyzer {
     const kind = scalarString(child(doc, 'kind'));
     const metadata = child(doc, 'metadata');
     const namespace = scalarString(child(metadata, 'namespace')) || undefined;
-    if (kind === 'ServiceAccount') {
-      const name = scalarString(child(metadata, 'name'));
-      if (name) this.out.defined.push({ name, namespace });
+    const objectName = scalarString(child(metadata, 'name')) ?? '';
+    if (kind === 'ServiceAccount' && objectName) this.out.defined.push({ name: objectName, namespace, automount: automountOf(doc) });
+    if (kind === 'Secret') {
+      const type = scalarString(child(doc, 'type'));
+      if (objectName) this.out.secrets.push({ name: objectName, namespace, type });
+      if (type === SA_TOKEN_SECRET_TYPE) this.legacySecret(doc, metadata);
     }
-    if (kind === 'Secret' && scalarString(child(doc, 'type')) === SA_TOKEN_SECRET_TYPE) this.legacySecret(doc, metadata);
+    if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') this.out.subjects.push(...collectSubjects(doc, kind, objectName, namespace));
     if (kind === 'TokenRequest') {
       const spec = child(doc, 'spec');
       const exp = child(spec, 'expirationSeconds');
@@ -207,9 +233,17 @@ class Analyzer {
     }
     const path = kind ? POD_SPEC_PATHS[kind] : undefined;
     if (!path) return;
+    let parent: Node | undefined;
     let spec: Node | undefined = doc;
-    for (const key of path) spec = child(spec, key);
-    if (spec) this.podSpec(spec, path.join('.'), namespace);
+    for (const key of path) {
+      parent = spec;
+      spec = child(spec, key);
+    }
+    if (!spec) return;
+    this.podSpec(spec, path.join('.'), namespace);
+    const specPair = yaml().isMap(parent) ? pairOf(parent, path[path.length - 1]) : undefined;
+    const workload = specPair ? collectWorkload(this.text, kind ?? '', objectName, namespace, specPair) : undefined;
+    if (workload) this.out.workloads.push(workload);
   }
 }
 

@@ -1,12 +1,17 @@
 /**
  * Explains what the API server granted compared with what was requested: a clamp by
  * --service-account-max-token-expiration (announced by a Warning header), a silent cap
- * (managed clusters, external signers), or the Pod-bound extension to 365 days (`warnafter`).
+ * (managed clusters, external signers), or the Pod-bound extension (`warnafter`; upstream extends
+ * to 365 days, providers and external signers to other maxima). What a managed service documents
+ * comes from src/jwt/providers.ts, recognised from the token's issuer; nothing else is assumed.
  * Pure: the numbers come from the TokenRequest response and the decoded JWT.
  */
 import * as l10n from '@vscode/l10n';
 import { formatDuration, WARN_ONLY_BOUND_SECONDS } from './duration';
+import { readClaims } from '../jwt/claims';
 import type { JsonObject } from '../jwt/decode';
+import { providerNotes } from '../jwt/providerNotes';
+import { providerOfIssuer } from '../jwt/providers';
 
 const CLAMP_WARNING = /requested expiration of (\d+) seconds shortened to (\d+) seconds/;
 
@@ -89,25 +94,22 @@ export function explainGrant(input: GrantInput): GrantReport {
     );
   } else if (input.requestedSeconds !== undefined && granted < requested) {
     clamp = { kind: 'silent', requestedSeconds: requested, grantedSeconds: granted };
-    notes.push(
-      l10n.t(
-        'The cluster granted {0} instead of the {1} requested, without a warning. Managed clusters cap token lifetimes (GKE 48 h, EKS 24 h), and external signers apply their own maximum.',
-        formatDuration(granted),
-        formatDuration(requested),
-      ),
-    );
+    notes.push(silentCapNote(granted, requested, typeof claims.iss === 'string' ? claims.iss : undefined));
   }
 
-  const extended = warnAfter !== undefined && jwtLifetime > granted;
+  // warnafter is the signal, whatever the extended length (365 d upstream, other maxima elsewhere).
+  const extended = warnAfter !== undefined && expiresAt > warnAfter;
   if (extended) {
     notes.push(
       l10n.t(
-        'Extended: bound to a Pod and requested for exactly {0} s, this token is treated like a kubelet-issued one. The JWT is valid for {1} (exp), although the response says {2}; after kubernetes.io.warnafter the API server records each use as stale (audit annotation authentication.k8s.io/stale-token) but still accepts it.',
+        'Extended: bound to a Pod and requested for exactly {0} s, this token is treated like a kubelet-issued one. The JWT is valid for {1} (exp), although the response says {2}; for the last {3}, after kubernetes.io.warnafter, the API server records each use as stale (audit annotation authentication.k8s.io/stale-token) but still accepts it.',
         WARN_ONLY_BOUND_SECONDS,
         formatDuration(jwtLifetime),
         formatDuration(granted),
+        formatDuration(Math.round((expiresAt - (warnAfter ?? expiresAt)) / 1000)),
       ),
     );
+    notes.push(...providerNotes(readClaims({ ok: true, header: {}, payload: claims, signatureLength: 0 }), input.now).slice(1));
   } else if (input.boundKind === 'Pod' && granted === WARN_ONLY_BOUND_SECONDS) {
     notes.push(
       l10n.t(
@@ -127,4 +129,14 @@ export function explainGrant(input: GrantInput): GrantReport {
     );
   }
   return { requestedSeconds: requested, grantedSeconds: granted, issuedAt, expiresAt, statusExpiresAt, warnAfter, clamp, extended, notes };
+}
+
+/** A shorter grant without the clamp warning: what the issuer's provider documents, if it is recognised. */
+function silentCapNote(granted: number, requested: number, issuer: string | undefined): string {
+  const lead = l10n.t('The cluster granted {0} instead of the {1} requested, without a warning.', formatDuration(granted), formatDuration(requested));
+  const p = providerOfIssuer(issuer);
+  if (!p) return `${lead} ${l10n.t('A managed cluster or an external signer (--service-account-signing-endpoint) applies its own maximum.')}`;
+  return p.maxTokenSeconds.known
+    ? `${lead} ${l10n.t('The issuer is {0}, which documents a maximum token lifetime of {1}.', p.name, formatDuration(p.maxTokenSeconds.value))}`
+    : `${lead} ${l10n.t('The issuer is {0}, whose documentation does not state its maximum token lifetime.', p.name)}`;
 }

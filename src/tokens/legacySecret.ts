@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { KubeError } from '../errors/kubeError';
 import { ClusterSession } from '../kube/session';
 import { contextOf, type TreeNode } from '../tree/model';
+import { legacySecretDialogDetail } from './legacySecretText';
 import { explainMintFailure, type MintFailure } from './mintFailure';
 import { presentFailure, copyToClipboard } from './present';
 import { isTreeNode, resolveTarget } from './targets';
@@ -32,9 +33,7 @@ export async function createLegacyTokenSecretCommand(services: Services, arg: un
       vscode.l10n.t('Create a long-lived token Secret for {0}/{1}?', target.namespace, target.serviceAccount),
       {
         modal: true,
-        detail: vscode.l10n.t(
-          'This is discouraged. The token never expires and stays valid until the Secret is deleted, so a leaked copy works for as long as nobody notices. Since Kubernetes 1.30 unused legacy tokens are invalidated and then deleted after a year. Prefer Mint Token (short-lived, and revocable when bound to a Secret).',
-        ),
+        detail: legacySecretDialogDetail(),
       },
       create,
     );

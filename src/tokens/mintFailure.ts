@@ -4,7 +4,7 @@
  * served. Pure, so each case is unit-tested against the API server's real error bodies.
  */
 import * as l10n from '@vscode/l10n';
-import { describeKubeError, describePermission } from '../errors/describe';
+import { describeKubeError, describePermission, tokenRequestNotServed } from '../errors/describe';
 import { KubeError, type MissingPermission } from '../errors/kubeError';
 import { rbacYaml, toDnsName, type RbacSubject } from '../rbac/rbacYaml';
 
@@ -72,7 +72,7 @@ export function explainMintFailure(e: unknown, target: MintTarget): MintFailure 
       return {
         ...base,
         suggestLegacySecret: true,
-        message: l10n.t('The cluster does not serve the TokenRequest API (serviceaccounts/token): it is older than Kubernetes 1.22 or the API is disabled. A legacy token Secret works there, but it never expires.'),
+        message: tokenRequestNotServed(),
       };
     case 'invalid':
       return { ...base, message: l10n.t('The API server refused the request: {0}', e.message) };

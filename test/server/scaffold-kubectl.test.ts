@@ -5,12 +5,15 @@
  * "apply" and the diagnostics: discovery, API audiences, create with and without dryRun=All.
  */
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { apiAudiences, createManifestObject, KubeError, listApiResources, type ContextClient } from '../../src/kube/index';
-import { projectedPodYaml, rotationCronJobYaml } from '../../src/scaffold/generators';
+import { apiAudiences, createManifestObject, KubeError, learntTokenDefaults, listApiResources, probeApiAudiences, requestToken, type ContextClient } from '../../src/kube/index';
+import { decodeJwt } from '../../src/jwt/decode';
+import { projectedPodYaml, ROTATION_IMAGE, ROTATION_WORK_DIR, rotationCronJobObjects, rotationCronJobYaml } from '../../src/scaffold/generators';
 import { analyzeManifest } from '../../src/scaffold/manifestAnalysis';
+import { workloadFindings } from '../../src/scaffold/workloadLints';
 import { parseManifest } from '../../src/scaffold/manifestDocuments';
 import { parseResource, rbacChoiceYaml } from '../../src/scaffold/rbacGenerator';
 import type { TestCluster } from '../../testserver/api';
@@ -55,14 +58,26 @@ describe('scaffold output against the test server (real kubectl)', function () {
     const kinds = snippets.flatMap(([, s]) => parseAllDocuments(fillPlaceholders(s.body.join('\n'))).map((d) => (d.toJS() as { kind: string }).kind));
     for (const k of ['ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Pod', 'TokenRequest', 'Secret', 'CronJob', 'NetworkPolicy']) assert.ok(kinds.includes(k), k);
     assert.ok(snippets.some(([, s]) => s.body.includes('automountServiceAccountToken: false')));
-    assert.ok(snippets.every(([, s]) => s.prefix.startsWith('k8s-')));
+    assert.ok(snippets.every(([, s]) => s.prefix.startsWith('k8s-sa-')), 'one stem, behind which the completion provider offers them');
+  });
+
+  it('the RoleBinding snippets name the binding and the role with separate placeholders', () => {
+    for (const name of ['RoleBinding', 'ClusterRoleBinding']) {
+      const body = snippets.find(([n]) => n === name)?.[1].body.join('\n') ?? '';
+      const nameStop = /^ {2}name: \$\{(\d+):/m.exec(body)?.[1];
+      const roleStop = /roleRef:[\s\S]*\n {2}name: \$\{(\d+):/.exec(body)?.[1];
+      assert.ok(nameStop && roleStop, body);
+      assert.notEqual(nameStop, roleStop, `${name}: metadata.name and roleRef.name are tied`);
+    }
   });
 
   for (const [name, snippet] of snippets) {
     it(`snippet "${name}" is accepted by a server-side dry run, and our checks find nothing`, async () => {
       const text = fillPlaceholders(snippet.body.join('\n'));
       assert.doesNotMatch(text, /\$\{?\d/, 'every placeholder is filled');
-      assert.deepEqual(analyzeManifest(text).findings, []);
+      const analysis = analyzeManifest(text);
+      assert.deepEqual(analysis.findings, []);
+      assert.deepEqual(workloadFindings(text, analysis).map((f) => f.message), [], 'and the workload lints find nothing');
       const doc = parseAllDocuments(text)[0].toJS() as { kind: string; metadata: { name: string; namespace: string } };
       if (doc.kind === 'TokenRequest') {
         const file = kubectl.file(`${snippet.prefix}.json`, JSON.stringify(doc));
@@ -89,8 +104,43 @@ describe('scaffold output against the test server (real kubectl)', function () {
       const r = await kubectl.run(['apply', '--dry-run=server', '-f', kubectl.file('generated.yaml', text)]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal((r.stdout.match(/\(server dry run\)/g) ?? []).length, parseAllDocuments(text).length, r.stdout);
+      const analysis = analyzeManifest(text);
+      assert.deepEqual(workloadFindings(text, analysis).map((f) => f.message), []);
     });
   }
+
+  it('the rotation Job runs as written: /bin/sh script, real kubectl, only the rotator\'s own permissions', async () => {
+    const objects = rotationCronJobObjects({ serviceAccount: { namespace: 'demo', name: 'reader' }, expirationSeconds: 3600 });
+    const cronJob = objects[3] as { spec: { jobTemplate: { spec: { template: { spec: { containers: { image: string; command: string[] }[] } } } } } };
+    const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
+    assert.equal(container.image, ROTATION_IMAGE);
+    assert.doesNotMatch(container.image, /registry\.k8s\.io\/kubectl/, 'distroless: no /bin/sh');
+    assert.deepEqual(container.command.slice(0, 2), ['/bin/sh', '-c']);
+    // The rotator's ServiceAccount, Role and RoleBinding, for real; then the script as that ServiceAccount.
+    const rbac = objects.slice(0, 3).map((o) => JSON.stringify(o)).join('\n');
+    const applied = await kubectl.run(['apply', '-f', kubectl.file('rotator.json', rbac)]);
+    assert.equal(applied.code, 0, applied.stderr);
+    const rotatorToken = JSON.parse((await kubectl.run(['create', 'token', 'reader-token-rotator', '-n', 'demo', '-o', 'json'])).stdout) as { status: { token: string } };
+    const config = kubectl.kubeconfig({ token: rotatorToken.status.token, namespace: 'demo', contextName: 'rotator' });
+    const work = fs.mkdtempSync(path.join(kubectl.dir, 'work-'));
+    // In the Pod, kubectl reads the in-cluster config; here the kubeconfig stands in for it. The script
+    // is the container's, with only its work directory moved.
+    const script = container.command[2].split(`${ROTATION_WORK_DIR}/`).join(`${work}/`);
+    const runScript = (): Promise<{ code: number; stderr: string }> =>
+      new Promise((resolve) => {
+        execFile('/bin/sh', ['-c', script], { env: { PATH: '/usr/bin:/bin', HOME: kubectl.dir, KUBECONFIG: config }, timeout: 30000 }, (err, _out, stderr) => resolve({ code: err ? 1 : 0, stderr: String(stderr) }));
+      });
+    for (const round of [1, 2]) {
+      const r = await runScript();
+      assert.equal(r.code, 0, `round ${round}: ${r.stderr}`);
+      const secret = cluster.store.get('v1', 'Secret', 'reader-rotated-token', 'demo') as { data?: { token?: string } } | undefined;
+      const token = Buffer.from(secret?.data?.token ?? '', 'base64').toString();
+      const decoded = decodeJwt(token);
+      assert.ok(decoded.ok, `round ${round}: a token in the Secret`);
+      assert.equal(decoded.payload.sub, 'system:serviceaccount:demo:reader');
+      assert.deepEqual(fs.readdirSync(work), [], 'no token left in the work directory');
+    }
+  });
 
   it('refuses what the diagnostics report, with the same field message', async () => {
     const text = projectedPodYaml({ serviceAccount: { namespace: 'demo', name: 'reader' }, expirationSeconds: 60 });
@@ -116,6 +166,27 @@ describe('scaffold output against the test server (real kubectl)', function () {
       assert.equal(find('batch', 'cronjobs')?.kind, 'CronJob');
       assert.equal(find('rbac.authorization.k8s.io', 'clusterroles')?.namespaced, false);
       assert.deepEqual(await apiAudiences(client), [cluster.issuer]);
+    });
+
+    it('learns the API audiences from a dry-run TokenRequest, which returns a real token, and the maximum from a clamp', async () => {
+      cluster.configure({ apiAudiences: [cluster.issuer, 'https://vault.example.com'] });
+      try {
+        // The issuer alone would miss the second API audience.
+        assert.deepEqual(await apiAudiences(client), [cluster.issuer]);
+        const dry = await requestToken(client, { namespace: 'demo', serviceAccount: 'reader', expirationSeconds: 600, dryRun: true });
+        assert.ok(decodeJwt(dry.token).ok, 'upstream answers a dry run with a signed token');
+        assert.deepEqual(await probeApiAudiences(client, 'demo', 'reader'), [cluster.issuer, 'https://vault.example.com']);
+        assert.deepEqual(learntTokenDefaults(client).apiAudiences, [cluster.issuer, 'https://vault.example.com']);
+        cluster.configure({ maxTokenExpirationSeconds: 7200 });
+        await requestToken(client, { namespace: 'demo', serviceAccount: 'reader', expirationSeconds: 86400, audiences: ['x'] });
+        assert.equal(learntTokenDefaults(client).maxSeconds, 7200);
+        assert.deepEqual(learntTokenDefaults(client).apiAudiences, [cluster.issuer, 'https://vault.example.com'], 'a request with audiences teaches no defaults');
+        cluster.configure({ maxTokenExpirationSeconds: 0 });
+        await requestToken(client, { namespace: 'demo', serviceAccount: 'reader', expirationSeconds: 86400, audiences: ['x'] });
+        assert.equal(learntTokenDefaults(client).maxSeconds, undefined, 'granted beyond the old maximum: it was lifted');
+      } finally {
+        cluster.configure({ apiAudiences: [], maxTokenExpirationSeconds: 0 });
+      }
     });
 
     it('creates with dryRun=All without storing, then for real; names the missing permission on 403', async () => {

@@ -117,14 +117,32 @@ describe('Token hover and decode', () => {
     assert.ok(shown.includes('<img src=x onerror=alert(1)>'), 'literal HTML text');
   });
 
-  it('gives no hover for lines over the limit, other languages, or eyJ text that is no JWT', async () => {
+  it('gives no hover for lines over the limit, other languages, or ordinary text', async () => {
     const long = await openEditor(`${'x'.repeat(25_000)} ${bound}\n`, 'plaintext');
     assert.ok(!(await hoverAt(long.document, new vscode.Position(0, 25_010))).texts.some((t) => t.includes('ServiceAccount token')));
-    const notJwt = await openEditor(`eyJhbGciOiJub25lIn0.bm90LWpzb24.sig\n`, 'plaintext');
-    assert.ok(!(await hoverAt(notJwt.document, new vscode.Position(0, 5))).texts.some((t) => t.includes('Token')));
+    const plain = await openEditor(`name: ci-token\nimage: registry.k8s.io/kubectl:v1.34.1\nblob: eyJhbGciOiJub25lIn0\n`, 'plaintext');
+    for (const [line, ch] of [[0, 8], [1, 20], [2, 10]] as const) assert.deepEqual((await hoverAt(plain.document, new vscode.Position(line, ch))).texts, [], `line ${line}`);
     await vscode.workspace.getConfiguration('k8sTokens').update('hover.languages', ['json'], vscode.ConfigurationTarget.Global);
     const yaml = await openEditor(`token: ${bound}\n`);
     assert.ok(!(await hoverAt(yaml.document, new vscode.Position(0, 20))).texts.some((t) => t.includes('ServiceAccount token')));
+  });
+
+  it('says what is wrong with a malformed JWT: cut off, or a damaged payload (eyJ text with dots)', async () => {
+    const [h, p] = bound.split('.');
+    const editor = await openEditor(`token: ${h}.${p.slice(0, 30)}\nother: eyJhbGciOiJub25lIn0.bm90LWpzb24.sig\n`);
+    const truncated = (await hoverAt(editor.document, new vscode.Position(0, 12))).texts.find((t) => t.includes('Malformed JWT'));
+    assert.ok(truncated, 'a hover for the truncated token');
+    assert.ok(truncated.includes('only 2 of its three parts'), truncated);
+    const damaged = (await hoverAt(editor.document, new vscode.Position(1, 12))).texts.find((t) => t.includes('Malformed JWT'));
+    assert.ok(damaged?.includes('payload is not JSON'), damaged);
+    editor.selection = new vscode.Selection(0, 12, 0, 12);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    const shown = await waitFor(async () => {
+      const c = await captureWorkbench('hover-malformed-jwt', { selector: '.monaco-hover .rendered-markdown' });
+      const text = c.texts.join('\n');
+      return text.includes('Malformed JWT') ? text : undefined;
+    }, 'the malformed-JWT hover in the workbench', 20_000);
+    assert.ok(shown.includes('cut off'), shown);
   });
 
   it('decodes a token argument into a read-only document without the signature or the token in its URI', async () => {

@@ -45,6 +45,8 @@ metadata:
   namespace: demo
 spec:
   serviceAccountName: ${sa}
+  # A Pod that mounts its own token: no automounted one (else the workload lint would hint at it).
+  automountServiceAccountToken: false
   containers:
     - name: app
       image: busybox
@@ -143,6 +145,8 @@ describe('Scaffolding', () => {
     assert.match(cron.yaml, /kind: CronJob/);
     assert.match(cron.yaml, /kubectl create token reader --duration=3600s/);
     assert.deepEqual([...analyzeManifest(pod.yaml).findings, ...analyzeManifest(cron.yaml).findings], []);
+    assert.match(cron.yaml, /automountServiceAccountToken: true\n/);
+    assert.match(cron.yaml, /image: docker.io\/alpine\/k8s:/);
   });
 
   it('generates RBAC, applies it (dry run first) and proves it: chosen verbs allowed, another verb denied', async () => {

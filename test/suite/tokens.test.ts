@@ -122,7 +122,7 @@ describe('Token minting', () => {
     cluster.setFault({ kind: 'tokenRequest404' });
     const old = await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '1h' });
     assert.equal(old.status === 'failed' && old.suggestLegacySecret, true);
-    assert.match(old.status === 'failed' ? old.message : '', /older than Kubernetes 1\.22/);
+    assert.match(old.status === 'failed' ? old.message : '', /runs with --service-account-issuer and --service-account-signing-key-file/);
   });
 
   it('explains a timeout, with the request timeout setting', async () => {

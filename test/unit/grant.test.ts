@@ -58,4 +58,33 @@ describe('grant explanation', () => {
     assert.equal(r.expiresAt, (iat + 3600) * 1000);
     assert.match(r.notes.join(' '), /server default: 1h/);
   });
+
+  it('names no invented provider maximum for a silent cap; says what the issuer\'s provider documents', () => {
+    const input = { requestedSeconds: 604800, grantedSeconds: 86400, expirationTimestamp: ts(iat + 86400), warnings: [], now: 0 };
+    const plain = explainGrant({ ...input, claims: { iat, exp: iat + 86400, iss: 'https://kubernetes.default.svc' } }).notes[0];
+    assert.doesNotMatch(plain, /EKS|GKE|48 h|24 h/);
+    assert.match(plain, /external signer/);
+    const aks = explainGrant({ ...input, claims: { iat, exp: iat + 86400, iss: 'https://eastus.oic.prod-aks.azure.com/t/u/' } }).notes[0];
+    assert.match(aks, /Azure Kubernetes Service, which documents a maximum token lifetime of 1d/);
+    const eks = explainGrant({ ...input, claims: { iat, exp: iat + 86400, iss: 'https://oidc.eks.us-east-1.amazonaws.com/id/ABC' } }).notes[0];
+    assert.match(eks, /Amazon EKS, whose documentation does not state its maximum/);
+  });
+
+  it('recognises an extension to another maximum by warnafter, with its stale period and the provider\'s cut-off', () => {
+    const r = explainGrant({
+      requestedSeconds: 3607,
+      grantedSeconds: 3607,
+      expirationTimestamp: ts(iat + 3607),
+      warnings: [],
+      boundKind: 'Pod',
+      claims: { iat, exp: iat + 365 * 86400, iss: 'https://oidc.eks.us-east-1.amazonaws.com/id/ABC', 'kubernetes.io': { warnafter: iat + 3607 } },
+      now: iat * 1000,
+    });
+    assert.equal(r.extended, true);
+    assert.match(r.notes[0], /for the last 364d22h59m53s, after kubernetes.io.warnafter/);
+    assert.ok(r.notes.some((n) => /Amazon EKS documents that its API server rejects extended tokens older than 90 d/.test(n)), r.notes.join('\n'));
+    const short = explainGrant({ requestedSeconds: 3607, grantedSeconds: 3607, expirationTimestamp: ts(iat + 3607), warnings: [], boundKind: 'Pod', claims: { iat, exp: iat + 7 * 86400, 'kubernetes.io': { warnafter: iat + 3607 } }, now: 0 });
+    assert.equal(short.extended, true);
+    assert.match(short.notes[0], /valid for 7d/);
+  });
 });

@@ -151,7 +151,7 @@ describe('Explaining tokens', () => {
     assert.equal(row(x, 'Token Secret'), 'sdn-token-g6wmc');
     const notes = x.notes.join('\n');
     assert.match(notes, /no expiry and stays valid until its Secret "sdn-token-g6wmc"/);
-    assert.match(notes, /Since Kubernetes 1\.30.*unused for a year are invalidated/);
+    assert.match(notes, /Since Kubernetes 1\.30 the legacy token cleaner marks such tokens invalid after a year without use/);
     assert.match(notes, /Empty key ID/);
     assert.equal(oneLineSummary(x, 0), 'Legacy token for system:serviceaccount:openshift-sdn:sdn never expires');
     assert.deepEqual(x.claims.otherClaims, []);
@@ -176,7 +176,7 @@ describe('Explaining tokens', () => {
     const notes = x.notes.join('\n');
     assert.match(notes, /Bound to Pod "web-0"/);
     assert.match(notes, /node "node-1" is recorded for information only/);
-    assert.match(notes, /extended it to one year/);
+    assert.match(notes, /extended it to 1 y/);
     assert.match(notes, /authentication\.kubernetes\.io\/credential-id/);
   });
 

@@ -40,7 +40,7 @@ describe('mint failure explanations', () => {
     const f = explainMintFailure(errorFromResponse(404, '404 page not found'), target);
     assert.equal(f.errorKind, 'unsupported');
     assert.equal(f.suggestLegacySecret, true);
-    assert.match(f.message, /older than Kubernetes 1\.22/);
+    assert.match(f.message, /runs with --service-account-issuer and --service-account-signing-key-file/);
   });
 
   it("shows the server's own message for 422 and binding errors", () => {

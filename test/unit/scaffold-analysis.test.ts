@@ -141,7 +141,7 @@ describe('cluster checks of a manifest', () => {
   const facts = (over: Partial<ClusterFacts> = {}): ClusterFacts => ({
     context: 'kind',
     defaultNamespace: 'default',
-    apiAudiences: ['https://kubernetes.default.svc.cluster.local'],
+    apiAudiences: { values: ['https://kubernetes.default.svc.cluster.local'], source: 'token' },
     serviceAccounts: new Map([['demo', ['default', 'reader']]]),
     ...over,
   });
@@ -156,7 +156,7 @@ describe('cluster checks of a manifest', () => {
     const removed = fixed(text, f, 1);
     assert.doesNotMatch(removed, /audience/);
     assert.match(removed, /path: token\n$/);
-    assert.deepEqual(clusterFindings(text, a, facts({ apiAudiences: ['vault'] })), []);
+    assert.deepEqual(clusterFindings(text, a, facts({ apiAudiences: { values: ['vault'], source: 'token' } })), []);
     assert.deepEqual(clusterFindings(text, a, facts({ apiAudiences: undefined })), []);
   });
 
