@@ -20,7 +20,7 @@ import { adminContextLoaded, getApi, resetKubeconfigs, sessionQuiet, testCluster
 
 const show = (arg: unknown): Thenable<PermissionMatrix | undefined> => vscode.commands.executeCommand<PermissionMatrix | undefined>(CommandIds.showPermissions, arg);
 const ciDeployer = { context: 'test-admin', namespace: 'demo', name: 'ci-deployer' };
-const GRANT = 'RoleBinding demo/ci-deployer → Role ci-deployer (ServiceAccount "ci-deployer/demo")';
+const GRANT = 'RoleBinding demo/ci-deployer → Role ci-deployer (ServiceAccount demo/ci-deployer)';
 
 function cell(m: PermissionMatrix, resource: string, verb: string, group = ''): PermissionMatrix['rows'][number]['cells'][string] | undefined {
   return m.rows.find((r) => r.resource === resource && r.group === group)?.cells[verb];

@@ -1,0 +1,111 @@
+/**
+ * Words and symbols for permissions, shared by the view (webview bundle) and the exports, so a cell
+ * reads the same on screen and in a file. Pure: no `vscode`, no DOM.
+ */
+import * as l10n from '@vscode/l10n';
+import type { CellState, MatrixCell, MatrixMethod, PermissionMatrix } from './matrix';
+import type { PolicyRule } from './rbac';
+import { describeQuery, type WhoCanPath, type WhoCanQuery } from './whoCan';
+
+export const CELL_SYMBOLS: Record<CellState, string> = { allowed: '✓', limited: '✓*', denied: '✗', unknown: '?', unchecked: '–' };
+
+export function stateLabel(state: CellState): string {
+  switch (state) {
+    case 'allowed':
+      return l10n.t('allowed');
+    case 'limited':
+      return l10n.t('allowed with limits');
+    case 'denied':
+      return l10n.t('denied');
+    case 'unknown':
+      return l10n.t('not in the list (another authorizer may allow it)');
+    case 'unchecked':
+      return l10n.t('not checked');
+  }
+}
+
+/** `only secrets ci-config, db` / `only in namespaces demo, payments`; empty when unlimited. */
+export function limitText(cell: Pick<MatrixCell, 'resourceNames' | 'namespaces'>): string {
+  const parts: string[] = [];
+  if (cell.resourceNames?.length) parts.push(l10n.t('only the objects named {0}', cell.resourceNames.join(', ')));
+  if (cell.namespaces?.length) parts.push(l10n.t('only in namespaces {0}', cell.namespaces.join(', ')));
+  return parts.join('; ');
+}
+
+export function legend(): string {
+  return l10n.t('✓ allowed · ✓* allowed with limits (named objects or some namespaces) · ✗ denied · ? not in the list, another authorizer may allow it · – not checked');
+}
+
+export function methodLabel(method: MatrixMethod): string {
+  switch (method) {
+    case 'rulesReview':
+      return l10n.t('SelfSubjectRulesReview as the ServiceAccount (impersonation)');
+    case 'accessReview':
+      return l10n.t('SubjectAccessReviews for common resources');
+    case 'rbacObjects':
+      return l10n.t('evaluation of the RBAC objects readable by you');
+  }
+}
+
+/** `namespace demo` or `all namespaces`. */
+export function scopeLabel(namespace: string): string {
+  return namespace ? l10n.t('namespace {0}', namespace) : l10n.t('all namespaces');
+}
+
+export function evaluationErrorText(error: string): string {
+  return l10n.t('Some bindings could not be resolved: {0}', error);
+}
+
+/** Every notice about a matrix, in the order a reader needs them: why a lesser method, then what may be missing. */
+export function matrixNotices(m: Pick<PermissionMatrix, 'fallbacks' | 'notes' | 'evaluationError'>): string[] {
+  return [...m.fallbacks, ...(m.evaluationError ? [evaluationErrorText(m.evaluationError)] : []), ...m.notes];
+}
+
+/** Who a built-in group stands for; undefined for other groups. */
+export function groupMeaning(group: string): string | undefined {
+  if (group === 'system:serviceaccounts') return l10n.t('every ServiceAccount in every namespace');
+  if (group.startsWith('system:serviceaccounts:')) return l10n.t('every ServiceAccount in namespace {0}', group.slice('system:serviceaccounts:'.length));
+  if (group === 'system:authenticated') return l10n.t('every authenticated user and ServiceAccount');
+  if (group === 'system:unauthenticated') return l10n.t('anonymous requests');
+  if (group === 'system:masters') return l10n.t('cluster administrators');
+  if (group === 'system:nodes') return l10n.t('kubelets');
+  return undefined;
+}
+
+const list = (v: readonly string[] | undefined): string => (v?.length ? v.join(', ') : '∅');
+
+/** `verbs: create · apiGroups: "" · resources: serviceaccounts/token · resourceNames: x` */
+export function ruleText(rule: PolicyRule): string {
+  const groups = rule.apiGroups?.map((g) => (g === '' ? '""' : g));
+  const parts = [`verbs: ${list(rule.verbs)}`, `apiGroups: ${list(groups)}`, `resources: ${list(rule.resources)}`];
+  if (rule.resourceNames?.length) parts.push(`resourceNames: ${list(rule.resourceNames)}`);
+  return parts.join(' · ');
+}
+
+/** `ServiceAccount demo/ci-deployer`, `Group system:authenticated` */
+export function pathSubject(p: Pick<WhoCanPath, 'subject'>): string {
+  const s = p.subject;
+  return s.kind === 'ServiceAccount' ? `${s.kind} ${s.namespace ?? ''}/${s.name}` : `${s.kind} ${s.name}`;
+}
+
+export function pathBinding(p: Pick<WhoCanPath, 'binding'>): string {
+  return p.binding.kind === 'RoleBinding' ? `RoleBinding ${p.binding.namespace ?? ''}/${p.binding.name}` : `ClusterRoleBinding ${p.binding.name}`;
+}
+
+/** Where and for what a path allows it: `in namespace demo`, `in every namespace`, plus limits and aggregation. */
+export function pathDetails(p: WhoCanPath): string[] {
+  const out = [p.namespace ? l10n.t('in namespace {0}', p.namespace) : l10n.t('in every namespace')];
+  if (p.resourceNames?.length) out.push(l10n.t('only the objects named {0}', p.resourceNames.join(', ')));
+  if (p.aggregatedFrom?.length) out.push(l10n.t('aggregated from ClusterRole {0}', p.aggregatedFrom.join(', ')));
+  return out;
+}
+
+/** `Who can create serviceaccounts/token in namespace demo?` */
+export function whoCanTitle(q: WhoCanQuery): string {
+  return q.namespace ? l10n.t('Who can {0} in namespace {1}?', describeQuery(q), q.namespace) : l10n.t('Who can {0} in any namespace?', describeQuery(q));
+}
+
+/** Members of system:masters pass before RBAC is asked (the privileged-group authorizer of kube-apiserver). */
+export function mastersNote(): string {
+  return l10n.t('Members of the group system:masters may do everything: kube-apiserver allows them before RBAC is asked.');
+}
