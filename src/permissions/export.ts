@@ -5,8 +5,8 @@
 import * as l10n from '@vscode/l10n';
 import { yaml } from '../common/yaml';
 import { csvLine } from './csv';
-import { allowedCells, cellState, type PermissionMatrix } from './matrix';
-import { CELL_SYMBOLS, legend, limitText, matrixNotices, methodLabel, scopeLabel } from './present';
+import { cellState, type PermissionMatrix } from './matrix';
+import { CELL_SYMBOLS, grantLines, legend, matrixNotices, methodLabel, scopeLabel } from './present';
 import { describeGrant } from './rbac';
 
 export { methodLabel };
@@ -38,20 +38,10 @@ export function toMarkdown(m: PermissionMatrix): string {
     out.push('', mdText(legend()), '');
   }
 
-  const allowed = allowedCells(m);
-  if (allowed.length) {
+  const lines = grantLines(m);
+  if (lines.length) {
     out.push(`## ${mdText(l10n.t('Granted by'))}`, '');
-    // One line per resource and grant, listing the verbs it grants.
-    const lines = new Map<string, { head: string; verbs: string[]; grant: string }>();
-    for (const c of allowed) {
-      const grant = c.grants.length ? c.grants.map(describeGrant).join('; ') : l10n.t('binding not determined');
-      const limits = limitText(c);
-      const key = `${c.group}\u0000${c.resource}\u0000${grant}\u0000${limits}`;
-      const entry = lines.get(key) ?? { head: `${c.resource} (${groupLabel(c.group)})${limits ? ` (${limits})` : ''}`, verbs: [], grant };
-      entry.verbs.push(c.verb);
-      lines.set(key, entry);
-    }
-    for (const e of lines.values()) out.push(`- **${mdText(e.head)}**: ${mdText(e.verbs.join(', '))} ← ${mdText(e.grant)}`);
+    for (const e of lines) out.push(`- **${mdText(e.resource)}**: ${mdText(e.verbs.join(', '))} ← ${mdText(e.grant)}`);
     out.push('');
   }
 

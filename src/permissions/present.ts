@@ -3,9 +3,9 @@
  * reads the same on screen and in a file. Pure: no `vscode`, no DOM.
  */
 import * as l10n from '@vscode/l10n';
-import type { CellState, MatrixCell, MatrixMethod, PermissionMatrix } from './matrix';
-import type { PolicyRule } from './rbac';
-import { describeQuery, type WhoCanPath, type WhoCanQuery } from './whoCan';
+import { allowedCells, type CellState, type MatrixCell, type MatrixMethod, type PermissionMatrix } from './matrix';
+import { describeGrant, type PolicyRule } from './rbac';
+import { describeQuery, type WhoCanNote, type WhoCanPath, type WhoCanQuery, type WhoCanReport } from './whoCan';
 
 export const CELL_SYMBOLS: Record<CellState, string> = { allowed: '✓', limited: '✓*', denied: '✗', unknown: '?', unchecked: '–' };
 
@@ -61,6 +61,30 @@ export function matrixNotices(m: Pick<PermissionMatrix, 'fallbacks' | 'notes' | 
   return [...m.fallbacks, ...(m.evaluationError ? [evaluationErrorText(m.evaluationError)] : []), ...m.notes];
 }
 
+const groupLabel = (g: string): string => (g === '' ? 'core' : g);
+
+export interface GrantLine {
+  /** `deployments (apps)`, with its limits when it has any. */
+  resource: string;
+  verbs: string[];
+  /** The granting bindings, described. */
+  grant: string;
+}
+
+/** Who grants what: one line per resource, grant and limits, listing the verbs it grants. */
+export function grantLines(m: Pick<PermissionMatrix, 'rows' | 'verbs'>): GrantLine[] {
+  const lines = new Map<string, GrantLine>();
+  for (const c of allowedCells(m)) {
+    const grant = c.grants.length ? c.grants.map(describeGrant).join('; ') : l10n.t('binding not determined');
+    const limits = limitText(c);
+    const key = `${c.group}\u0000${c.resource}\u0000${grant}\u0000${limits}`;
+    const entry = lines.get(key) ?? { resource: `${c.resource} (${groupLabel(c.group)})${limits ? ` (${limits})` : ''}`, verbs: [], grant };
+    entry.verbs.push(c.verb);
+    lines.set(key, entry);
+  }
+  return [...lines.values()];
+}
+
 /** Who a built-in group stands for; undefined for other groups. */
 export function groupMeaning(group: string): string | undefined {
   if (group === 'system:serviceaccounts') return l10n.t('every ServiceAccount in every namespace');
@@ -92,12 +116,16 @@ export function pathBinding(p: Pick<WhoCanPath, 'binding'>): string {
   return p.binding.kind === 'RoleBinding' ? `RoleBinding ${p.binding.namespace ?? ''}/${p.binding.name}` : `ClusterRoleBinding ${p.binding.name}`;
 }
 
-/** Where and for what a path allows it: `in namespace demo`, `in every namespace`, plus limits and aggregation. */
-export function pathDetails(p: WhoCanPath): string[] {
+/** Where and for what a path allows it: `in namespace demo`, `in every namespace`, plus the object names it is limited to. */
+export function pathWhere(p: WhoCanPath): string[] {
   const out = [p.namespace ? l10n.t('in namespace {0}', p.namespace) : l10n.t('in every namespace')];
   if (p.resourceNames?.length) out.push(l10n.t('only the objects named {0}', p.resourceNames.join(', ')));
-  if (p.aggregatedFrom?.length) out.push(l10n.t('aggregated from ClusterRole {0}', p.aggregatedFrom.join(', ')));
   return out;
+}
+
+/** `aggregated from ClusterRole edit`, for a rule an aggregated ClusterRole took from another. */
+export function aggregationText(p: WhoCanPath): string | undefined {
+  return p.aggregatedFrom?.length ? l10n.t('aggregated from ClusterRole {0}', p.aggregatedFrom.join(', ')) : undefined;
 }
 
 /** `Who can create serviceaccounts/token in namespace demo?` */
@@ -108,4 +136,19 @@ export function whoCanTitle(q: WhoCanQuery): string {
 /** Members of system:masters pass before RBAC is asked (the privileged-group authorizer of kube-apiserver). */
 export function mastersNote(): string {
   return l10n.t('Members of the group system:masters may do everything: kube-apiserver allows them before RBAC is asked.');
+}
+
+export function noteText(n: WhoCanNote): string {
+  switch (n.kind) {
+    case 'unresolvedRole':
+      return l10n.t('{0} refers to {1}, which does not exist: it grants nothing.', n.binding, n.detail);
+    case 'subjectWithoutNamespace':
+      return l10n.t('{0} names ServiceAccount {1} without a namespace: it matches nobody.', n.binding, n.detail);
+    case 'pendingAggregation':
+      return l10n.t('ClusterRole {0} selects ClusterRole {1}, which would allow this, but its rules are not aggregated yet ({2}): the authorizer does not grant it until they are.', n.role ?? '', n.detail, n.binding);
+  }
+}
+
+export function whoCanNotices(r: WhoCanReport): string[] {
+  return [...r.forbidden, ...r.notes.map(noteText), mastersNote()];
 }

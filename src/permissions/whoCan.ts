@@ -55,6 +55,14 @@ export interface WhoCanAnswer {
   notes: WhoCanNote[];
 }
 
+/** What the view shows of an answer: the pure answer plus where it came from. */
+export interface WhoCanReport extends WhoCanAnswer {
+  context: string;
+  generatedAt: string;
+  /** RBAC lists the caller may not read, as sentences; the answer may miss paths through them. */
+  forbidden: string[];
+}
+
 const bindingLabel = (b: RbacBinding): string => (b.kind === 'RoleBinding' ? `RoleBinding ${b.namespace ?? ''}/${b.name}` : `ClusterRoleBinding ${b.name}`);
 
 /** The request a rule is checked against; without a name, resourceNames are judged separately. */

@@ -5,31 +5,8 @@ import * as l10n from '@vscode/l10n';
 import { yaml } from '../common/yaml';
 import { csvLine } from './csv';
 import { mdText } from './export';
-import { groupMeaning, mastersNote, pathBinding, pathDetails, pathSubject, ruleText, whoCanTitle } from './present';
-import type { WhoCanAnswer, WhoCanNote } from './whoCan';
-
-/** What the view shows of an answer: the pure answer plus where it came from. */
-export interface WhoCanReport extends WhoCanAnswer {
-  context: string;
-  generatedAt: string;
-  /** RBAC lists the caller may not read, as sentences; the answer may miss paths through them. */
-  forbidden: string[];
-}
-
-export function noteText(n: WhoCanNote): string {
-  switch (n.kind) {
-    case 'unresolvedRole':
-      return l10n.t('{0} refers to {1}, which does not exist: it grants nothing.', n.binding, n.detail);
-    case 'subjectWithoutNamespace':
-      return l10n.t('{0} names ServiceAccount {1} without a namespace: it matches nobody.', n.binding, n.detail);
-    case 'pendingAggregation':
-      return l10n.t('ClusterRole {0} selects ClusterRole {1}, which would allow this, but its rules are not aggregated yet ({2}): the authorizer does not grant it until they are.', n.role ?? '', n.detail, n.binding);
-  }
-}
-
-export function whoCanNotices(r: WhoCanReport): string[] {
-  return [...r.forbidden, ...r.notes.map(noteText), mastersNote()];
-}
+import { aggregationText, groupMeaning, noteText, pathBinding, pathWhere, pathSubject, ruleText, whoCanNotices, whoCanTitle } from './present';
+import type { WhoCanReport } from './whoCan';
 
 export function whoCanMarkdown(r: WhoCanReport): string {
   const out: string[] = [`# ${mdText(whoCanTitle(r.query))}`, ''];
@@ -43,7 +20,7 @@ export function whoCanMarkdown(r: WhoCanReport): string {
   for (const p of r.paths) {
     const meaning = p.subject.kind === 'Group' ? groupMeaning(p.subject.name) : undefined;
     const subject = meaning ? `${pathSubject(p)} (${meaning})` : pathSubject(p);
-    out.push(`| ${[subject, pathBinding(p), `${p.role.kind} ${p.role.name}`, ruleText(p.rule), pathDetails(p).join('; ')].map(mdText).join(' | ')} |`);
+    out.push(`| ${[subject, pathBinding(p), `${p.role.kind} ${p.role.name}`, ruleText(p.rule), [...pathWhere(p), aggregationText(p)].filter(Boolean).join('; ')].map(mdText).join(' | ')} |`);
   }
   out.push('');
   return out.join('\n');
