@@ -5,7 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { cellState, type MatrixCell, type PermissionMatrix } from '../src/permissions/matrix';
-import { CELL_SYMBOLS, grantLines, legend, limitText, matrixNotices, methodLabel, scopeLabel, stateLabel } from '../src/permissions/present';
+import { CELL_SYMBOLS, grantedToEveryone, grantLines, legend, limitText, matrixNotices, methodLabel, stateLabel } from '../src/permissions/present';
 import { describeGrant } from '../src/permissions/rbac';
 import { el } from './dom';
 
@@ -29,18 +29,21 @@ function cellText(m: PermissionMatrix, verb: string, cell: MatrixCell | undefine
 
 function table(m: PermissionMatrix): HTMLElement {
   const head = el('tr', {}, el('th', { text: l10n.t('Resource'), attrs: { scope: 'col' } }), el('th', { text: l10n.t('API group'), attrs: { scope: 'col' } }), ...m.verbs.map((v) => el('th', { text: v, className: 'verb', attrs: { scope: 'col' } })));
-  const rows = m.rows.map((row) =>
-    el(
+  const rows = m.rows.map((row) => {
+    const everyone = grantedToEveryone(row);
+    const resource = el('th', { text: row.resource, className: 'resource', attrs: { scope: 'row' } });
+    if (everyone) resource.append(el('span', { className: 'hint', text: l10n.t('every ServiceAccount has this') }));
+    return el(
       'tr',
-      { className: 'matrix-row' },
-      el('th', { text: row.resource, className: 'resource', attrs: { scope: 'row' } }),
+      { className: `matrix-row${everyone ? ' everyone' : ''}` },
+      resource,
       el('td', { text: groupLabel(row.group), className: 'group' }),
       ...m.verbs.map((v) => {
         const c = cellText(m, v, row.cells[v]);
         return el('td', { className: `cell state-${c.state}`, text: c.symbol, title: c.label, attrs: { 'aria-label': c.label } });
       }),
-    ),
-  );
+    );
+  });
   return el('div', { className: 'table-wrap' }, el('table', { className: 'matrix' }, el('thead', {}, head), el('tbody', {}, ...rows)));
 }
 
@@ -64,7 +67,8 @@ function nonResource(m: PermissionMatrix): HTMLElement | undefined {
 /** The whole tab body for a matrix. */
 export function renderMatrix(m: PermissionMatrix, lang: string): HTMLElement[] {
   const when = new Date(m.generatedAt).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
-  const meta = el('p', { className: 'meta', text: l10n.t('Context {0} · {1} · {2} · evaluated at {3}', m.context, scopeLabel(m.namespace), methodLabel(m.method), when) });
+  // The context and the namespace are in the toolbar already.
+  const meta = el('p', { className: 'meta', text: l10n.t('Method: {0} · evaluated at {1}', methodLabel(m.method), when) });
   const out: (HTMLElement | undefined)[] = [meta, noticeList(matrixNotices(m))];
   if (m.rows.length === 0) out.push(el('p', { className: 'empty', text: l10n.t('No resource permissions.') }));
   else out.push(table(m), el('p', { className: 'legend', text: legend() }));

@@ -4,7 +4,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { STANDARD_RESOURCES, STANDARD_VERBS } from '../src/permissions/matrix';
-import { aggregationText, groupMeaning, pathBinding, pathSubject, pathWhere, ruleText, whoCanNotices, whoCanTitle } from '../src/permissions/present';
+import { aggregationText, groupMeaning, mastersNote, pathBinding, pathSubject, pathWhere, ruleText, whoCanNotices, whoCanTitle } from '../src/permissions/present';
 import type { WhoCanInput } from '../src/permissions/protocol';
 import type { WhoCanPath, WhoCanReport } from '../src/permissions/whoCan';
 import { el } from './dom';
@@ -50,14 +50,14 @@ function pathRow(p: WhoCanPath): HTMLElement {
   const meaning = p.subject.kind === 'Group' ? groupMeaning(p.subject.name) : undefined;
   const subject = el('th', { className: 'subject', attrs: { scope: 'row' } }, el('span', { text: pathSubject(p) }));
   if (meaning) subject.append(el('span', { className: 'hint', text: meaning }));
-  const role = el('td', {}, el('span', { text: `${p.role.kind} ${p.role.name}` }));
+  const role = el('td', { className: 'role' }, el('span', { text: `${p.role.kind} ${p.role.name}` }));
   const aggregated = aggregationText(p);
   if (aggregated) role.append(el('span', { className: 'hint', text: aggregated }));
   return el(
     'tr',
     { className: `path-row${p.resourceNames ? ' limited' : ''}` },
     subject,
-    el('td', { text: pathBinding(p) }),
+    el('td', { className: 'binding', text: pathBinding(p) }),
     role,
     el('td', { className: 'rule', text: ruleText(p.rule) }),
     el('td', { text: pathWhere(p).join(' · ') }),
@@ -81,5 +81,6 @@ export function renderWhoCan(r: WhoCanReport): HTMLElement[] {
     out.push(el('div', { className: 'table-wrap' }, el('table', { className: 'who-can' }, el('thead', {}, head), el('tbody', {}, ...body))));
   }
   if (notices) out.push(notices);
+  out.push(el('p', { className: 'hint masters', text: mastersNote() }));
   return out;
 }

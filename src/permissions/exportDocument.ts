@@ -43,16 +43,17 @@ export function serializeExport(kind: ExportKind, format: ExportFormat): string 
 
 /**
  * Opens the export in an untitled editor named after what it holds and returns that name. Exporting
- * the same thing again replaces the text of the editor already open under that name.
+ * the same thing again replaces the text of the editor already open under that name. `column` is
+ * where the exports go (the group right of the view), so repeated exports do not keep splitting.
  */
-export async function openExport(kind: ExportKind, format: ExportFormat): Promise<string> {
+export async function openExport(kind: ExportKind, format: ExportFormat, column: vscode.ViewColumn = vscode.ViewColumn.Beside): Promise<string> {
   const name = exportName(kind, format);
   const text = serializeExport(kind, format);
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: name }));
   const edit = new vscode.WorkspaceEdit();
   edit.replace(doc.uri, doc.validateRange(new vscode.Range(0, 0, doc.lineCount, 0)), text);
   await vscode.workspace.applyEdit(edit);
-  await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+  await vscode.window.showTextDocument(doc, { preview: false, viewColumn: column });
   return name;
 }
 

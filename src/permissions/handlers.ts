@@ -74,9 +74,9 @@ export async function answerWhoCan(services: Services, p: WhoCanParams, signal?:
   return { report: { ...answer, context: p.context, generatedAt: new Date().toISOString(), forbidden } };
 }
 
-export async function exportShown(shown: ShownResults, p: ExportParams): Promise<ExportResult> {
+export async function exportShown(shown: ShownResults, p: ExportParams, column?: vscode.ViewColumn): Promise<ExportResult> {
   const kind: ExportKind | undefined = p.what === 'matrix' ? (shown.matrix ? { what: 'matrix', matrix: shown.matrix } : undefined) : shown.report ? { what: 'whoCan', report: shown.report } : undefined;
   if (!kind) throw new ViewError(vscode.l10n.t('Nothing to export yet.'));
-  const doc = await openExport(kind, p.format);
+  const doc = await openExport(kind, p.format, column);
   return { document: doc };
 }

@@ -78,7 +78,8 @@ export class PermissionsPanel extends Disposable {
         this.shown.report = r.report;
         return r;
       },
-      export: (p) => exportShown(this.shown, p),
+      // Exports open in the group right of the view (created when there is none).
+      export: (p) => exportShown(this.shown, p, (panel.viewColumn ?? vscode.ViewColumn.One) + 1),
     };
     this.register(webview.onDidReceiveMessage((m: unknown) => void this.receive(m)));
     this.register(

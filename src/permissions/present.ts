@@ -3,7 +3,7 @@
  * reads the same on screen and in a file. Pure: no `vscode`, no DOM.
  */
 import * as l10n from '@vscode/l10n';
-import { allowedCells, type CellState, type MatrixCell, type MatrixMethod, type PermissionMatrix } from './matrix';
+import { allowedCells, type CellState, type MatrixCell, type MatrixMethod, type MatrixRow, type PermissionMatrix } from './matrix';
 import { describeGrant, type PolicyRule } from './rbac';
 import { describeQuery, type WhoCanNote, type WhoCanPath, type WhoCanQuery, type WhoCanReport } from './whoCan';
 
@@ -85,6 +85,18 @@ export function grantLines(m: Pick<PermissionMatrix, 'rows' | 'verbs'>): GrantLi
   return [...lines.values()];
 }
 
+/** Groups every ServiceAccount (and, for system:authenticated, every user) is in. */
+const BROAD_GROUPS = ['system:authenticated', 'system:serviceaccounts', 'system:unauthenticated'];
+
+/**
+ * Whether every allowed cell of a row is granted only through a group everyone is in (e.g.
+ * system:basic-user's self-reviews): true of every identity, so the view shows such rows muted.
+ */
+export function grantedToEveryone(row: MatrixRow): boolean {
+  const allowed = Object.values(row.cells).filter((c) => c.allowed);
+  return allowed.length > 0 && allowed.every((c) => c.grants.length > 0 && c.grants.every((g) => g.subject.kind === 'Group' && BROAD_GROUPS.includes(g.subject.name)));
+}
+
 /** Who a built-in group stands for; undefined for other groups. */
 export function groupMeaning(group: string): string | undefined {
   if (group === 'system:serviceaccounts') return l10n.t('every ServiceAccount in every namespace');
@@ -149,6 +161,7 @@ export function noteText(n: WhoCanNote): string {
   }
 }
 
+/** What may be missing or wrong in an answer (the system:masters note is separate: it is always true). */
 export function whoCanNotices(r: WhoCanReport): string[] {
-  return [...r.forbidden, ...r.notes.map(noteText), mastersNote()];
+  return [...r.forbidden, ...r.notes.map(noteText)];
 }

@@ -5,13 +5,13 @@ import * as l10n from '@vscode/l10n';
 import { yaml } from '../common/yaml';
 import { csvLine } from './csv';
 import { mdText } from './export';
-import { aggregationText, groupMeaning, noteText, pathBinding, pathWhere, pathSubject, ruleText, whoCanNotices, whoCanTitle } from './present';
+import { aggregationText, groupMeaning, mastersNote, noteText, pathBinding, pathWhere, pathSubject, ruleText, whoCanNotices, whoCanTitle } from './present';
 import type { WhoCanReport } from './whoCan';
 
 export function whoCanMarkdown(r: WhoCanReport): string {
   const out: string[] = [`# ${mdText(whoCanTitle(r.query))}`, ''];
   out.push(mdText(l10n.t('Context {0}. From the RBAC objects, evaluated {1}.', r.context, r.generatedAt)), '');
-  for (const n of whoCanNotices(r)) out.push(`> ${mdText(n)}`, '');
+  for (const n of [...whoCanNotices(r), mastersNote()]) out.push(`> ${mdText(n)}`, '');
   if (r.paths.length === 0) {
     out.push(mdText(l10n.t('Nobody, through RBAC.')), '');
     return out.join('\n');
