@@ -4,7 +4,7 @@
  * the host as a typed request (rpc.ts). The export buttons sit in the toolbar, always in view.
  */
 import * as l10n from '@vscode/l10n';
-import { isHostMessage, isViewState, type ExportFormat, type HostMessage, type ViewState, type ViewTab, type ViewTarget, type WebviewMessage, type WhoCanInput } from '../src/permissions/protocol';
+import { isHostMessage, isNamespaceOrAll, isViewState, whoCanInputProblem, type ExportFormat, type HostMessage, type ViewState, type ViewTab, type ViewTarget, type WebviewMessage, type WhoCanInput } from '../src/permissions/protocol';
 import { el } from './dom';
 import { renderMatrix } from './permissionsMatrix';
 import { renderWhoCan, whoCanForm } from './permissionsWhoCan';
@@ -134,6 +134,14 @@ async function exportAs(format: ExportFormat): Promise<void> {
   }
 }
 
+const FIELD_NAMES: Record<keyof WhoCanInput, () => string> = { verb: () => l10n.t('Verb'), resource: () => l10n.t('Resource'), name: () => l10n.t('Object name (optional)') };
+
+function ask(q: WhoCanInput): void {
+  const problem = whoCanInputProblem(q);
+  if (problem) setStatus(l10n.t('Check the field "{0}".', FIELD_NAMES[problem]()), true);
+  else retarget({ query: q }, { matrix: true });
+}
+
 // ---- drawing ----
 
 function namespaceControl(t: ViewTarget): HTMLElement {
@@ -148,7 +156,12 @@ function namespaceControl(t: ViewTarget): HTMLElement {
     control.value = t.namespace;
   }
   control.id = id;
-  control.addEventListener('change', () => retarget({ namespace: control.value.trim() }));
+  control.addEventListener('change', () => {
+    const namespace = control.value.trim();
+    // The host ignores a malformed request, so a name it would refuse is not sent.
+    if (isNamespaceOrAll(namespace)) retarget({ namespace });
+    else setStatus(l10n.t('"{0}" is not a namespace name.', namespace), true);
+  });
   return el('div', { className: 'field inline' }, el('label', { text: l10n.t('Namespace'), attrs: { for: id } }), control);
 }
 
@@ -220,10 +233,10 @@ function render(): void {
   if (t.tab === 'matrix') {
     const sa = serviceAccountControl(t);
     if (sa) body.append(el('div', { className: 'subject-bar' }, sa));
-    if (!t.serviceAccount) body.append(el('p', { className: 'empty', text: l10n.t('Choose a ServiceAccount to see what it may do.') }));
+    if (!t.serviceAccount) body.append(el('p', { className: 'empty', text: sa ? l10n.t('Choose a ServiceAccount to see what it may do.') : l10n.t('Choose a namespace, then a ServiceAccount, to see what it may do.') }));
     else if (state.matrix) body.append(...renderMatrix(state.matrix, lang));
   } else {
-    if (form?.query !== t.query) form = { query: t.query, node: whoCanForm(t.query, (q: WhoCanInput) => retarget({ query: q }, { matrix: true })) };
+    if (form?.query !== t.query) form = { query: t.query, node: whoCanForm(t.query, ask) };
     body.append(form.node, ...(state.report ? renderWhoCan(state.report) : []));
   }
   root.replaceChildren(el('header', {}, el('h1', { text: heading }), toolbar), status, body);

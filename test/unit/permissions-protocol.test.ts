@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isHostMessage, isViewState, Methods, parseWebviewMessage, resultGuards, type WebviewMessage } from '../../src/permissions/protocol';
+import { isHostMessage, isViewState, Methods, parseWebviewMessage, resultGuards, whoCanInputProblem, type WebviewMessage } from '../../src/permissions/protocol';
 import { csvField, csvLine } from '../../src/permissions/csv';
 
 const dns = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/);
@@ -92,6 +92,21 @@ describe('permissions view protocol: webview → host guard', () => {
     ];
     for (const b of bad) assert.equal(parseWebviewMessage(b), undefined, JSON.stringify(b));
     assert.equal(Object.keys(Methods).length, 5);
+  });
+});
+
+describe('permissions view protocol: what the webview checks before it asks', () => {
+  it('names the field the host would refuse, and accepts what it would take', () => {
+    assert.equal(whoCanInputProblem({ verb: 'create', resource: 'serviceaccounts/token', name: '' }), undefined);
+    assert.equal(whoCanInputProblem({ verb: 'get list', resource: 'pods', name: '' }), 'verb');
+    assert.equal(whoCanInputProblem({ verb: 'get', resource: '', name: '' }), 'resource');
+    assert.equal(whoCanInputProblem({ verb: 'get', resource: 'pods', name: 'a/b' }), 'name');
+    fc.assert(
+      fc.property(context, fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 }), fc.string({ maxLength: 20 }), (ctx, verb, resource, name) => {
+        const accepted = parseWebviewMessage({ type: 'request', id: 1, method: 'whoCan', params: { context: ctx, namespace: '', verb, resource, name } }) !== undefined;
+        return accepted === (whoCanInputProblem({ verb, resource, name }) === undefined);
+      }),
+    );
   });
 });
 
