@@ -1,9 +1,10 @@
-// Builds three bundles:
+// Builds these bundles:
 //  - dist/extension.js: what VS Code loads at activation. Kept small: it must not pull in
 //    @kubernetes/client-node (about 1.7 MB and ~90 ms to require).
 //  - dist/kube.js: the cluster layer (client-node, jose JWKS verification), required on first use.
 //  - dist/yaml.js: the `yaml` package (115 KB), required on first use through src/common/yaml.ts.
 //  - dist/webview/dashboard.js: the expiry dashboard's browser script.
+//  - dist/webview/permissions.js: the permissions view's browser script.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -54,6 +55,14 @@ const builds = [
     target: 'es2022',
     entryPoints: ['webview/dashboard.ts'],
     outfile: 'dist/webview/dashboard.js',
+  },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['webview/permissions.ts'],
+    outfile: 'dist/webview/permissions.js',
   },
 ];
 

@@ -25,6 +25,7 @@ export const CommandIds = {
   generateRotationCronJob: 'k8sTokens.generateRotationCronJob',
   showDashboard: 'k8sTokens.showDashboard',
   showPermissions: 'k8sTokens.showPermissions',
+  whoCan: 'k8sTokens.whoCan',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -15,11 +15,19 @@ export interface RbacRuleObject {
   nonResourceURLs?: string[];
 }
 
+export interface LabelSelectorObject {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
 export interface RbacRoleObject {
   kind: 'Role' | 'ClusterRole';
   name: string;
   namespace?: string;
   rules: RbacRuleObject[];
+  labels?: Record<string, string>;
+  /** ClusterRoles: the selectors the clusterrole-aggregation controller copies rules from (into `rules`). */
+  aggregationRule?: { clusterRoleSelectors?: LabelSelectorObject[] };
 }
 
 export interface RbacBindingObject {
@@ -40,8 +48,9 @@ export interface RbacSnapshot {
 }
 
 interface RawRole {
-  metadata?: { name?: string; namespace?: string };
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
   rules?: RbacRuleObject[] | null;
+  aggregationRule?: { clusterRoleSelectors?: LabelSelectorObject[] | null } | null;
 }
 interface RawBinding {
   metadata?: { name?: string; namespace?: string };
@@ -56,6 +65,8 @@ const toRole = (kind: RbacRoleObject['kind'], r: RawRole): RbacRoleObject => ({
   name: r.metadata?.name ?? '',
   namespace: kind === 'Role' ? r.metadata?.namespace : undefined,
   rules: (r.rules ?? []).map((rule) => ({ ...rule, verbs: rule.verbs ?? [] })),
+  ...(r.metadata?.labels ? { labels: r.metadata.labels } : {}),
+  ...(kind === 'ClusterRole' && r.aggregationRule ? { aggregationRule: { clusterRoleSelectors: r.aggregationRule.clusterRoleSelectors ?? [] } } : {}),
 });
 const toBinding = (kind: RbacBindingObject['kind'], b: RawBinding): RbacBindingObject => ({
   kind,
@@ -67,9 +78,10 @@ const toBinding = (kind: RbacBindingObject['kind'], b: RawBinding): RbacBindingO
 
 /**
  * Roles and RoleBindings of `namespace` plus every ClusterRole and ClusterRoleBinding: all the RBAC
- * authorizer consults for a request in that namespace. A forbidden list is left empty and reported.
+ * authorizer consults for a request in that namespace. Without a namespace (or with '', all
+ * namespaces) the Roles and RoleBindings of every namespace. A forbidden list is left empty and reported.
  */
-export async function readRbacSnapshot(client: ContextClient, namespace: string, signal?: AbortSignal): Promise<RbacSnapshot> {
+export async function readRbacSnapshot(client: ContextClient, namespace: string | undefined, signal?: AbortSignal): Promise<RbacSnapshot> {
   const forbidden: KubeError[] = [];
   const read = async <R>(path: string): Promise<R[]> => {
     try {
@@ -80,10 +92,10 @@ export async function readRbacSnapshot(client: ContextClient, namespace: string,
       return [];
     }
   };
-  const ns = encodeURIComponent(namespace);
+  const scope = namespace ? `${RBAC}/namespaces/${encodeURIComponent(namespace)}` : RBAC;
   const [roles, roleBindings, clusterRoles, clusterRoleBindings] = await Promise.all([
-    read<RawRole>(`${RBAC}/namespaces/${ns}/roles`),
-    read<RawBinding>(`${RBAC}/namespaces/${ns}/rolebindings`),
+    read<RawRole>(`${scope}/roles`),
+    read<RawBinding>(`${scope}/rolebindings`),
     read<RawRole>(`${RBAC}/clusterroles`),
     read<RawBinding>(`${RBAC}/clusterrolebindings`),
   ]);

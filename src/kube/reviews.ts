@@ -85,7 +85,7 @@ export async function serviceAccountAccessReview(
     },
     signal,
   });
-  return { allowed: res.body.status?.allowed === true, denied: res.body.status?.denied, reason: res.body.status?.reason, evaluationError: res.body.status?.evaluationError };
+  return { allowed: res.body.status?.allowed === true, denied: res.body.status?.denied, reason: res.body.status?.reason, evaluationError: res.body.status?.evaluationError || undefined };
 }
 
 /** SelfSubjectAccessReview: may the client do this? */
@@ -96,7 +96,7 @@ export async function selfAccessReview(client: ContextClient, attrs: ResourceAtt
     body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...attrs, group: attrs.group ?? '' } } },
     signal,
   });
-  return { allowed: res.body.status?.allowed === true, denied: res.body.status?.denied, reason: res.body.status?.reason, evaluationError: res.body.status?.evaluationError };
+  return { allowed: res.body.status?.allowed === true, denied: res.body.status?.denied, reason: res.body.status?.reason, evaluationError: res.body.status?.evaluationError || undefined };
 }
 
 export interface ResourceRule {
@@ -109,6 +109,15 @@ export interface NonResourceRule {
   verbs: string[];
   nonResourceURLs?: string[];
 }
+/**
+ * What a rules review says, read as kube-apiserver means it (pkg/registry/authorization/
+ * selfsubjectrulesreview/rest.go, staging/.../authorization/union/union.go):
+ *   - `incomplete`: some authorizer in the chain cannot list rules (a webhook, the Node authorizer
+ *     for node users), so the lists may miss permissions it would grant. RBAC never sets it.
+ *   - `evaluationError`: errors while resolving rules, e.g. RBAC's "clusterrole... not found" for a
+ *     binding whose role does not exist (plugin/pkg/auth/authorizer/rbac/rbac.go RulesFor returns
+ *     incomplete=false with the error). The rules listed are still valid; that binding grants nothing.
+ */
 export interface RulesResult {
   resourceRules: ResourceRule[];
   nonResourceRules: NonResourceRule[];
@@ -134,5 +143,5 @@ export async function rulesReview(
     signal,
   });
   const s = res.body.status ?? {};
-  return { resourceRules: s.resourceRules ?? [], nonResourceRules: s.nonResourceRules ?? [], incomplete: s.incomplete === true, evaluationError: s.evaluationError };
+  return { resourceRules: s.resourceRules ?? [], nonResourceRules: s.nonResourceRules ?? [], incomplete: s.incomplete === true, evaluationError: s.evaluationError || undefined };
 }

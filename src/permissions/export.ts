@@ -1,11 +1,15 @@
 /**
- * The permissions matrix as Markdown (shown in the preview, and exported) and as YAML (exported).
- * Pure. Names come from the cluster, so every piece of data is escaped before it enters Markdown.
+ * The permissions matrix as Markdown, YAML and CSV (the view's exports). Pure. Names come from the
+ * cluster, so every piece of data is escaped before it enters Markdown or CSV.
  */
 import * as l10n from '@vscode/l10n';
 import { yaml } from '../common/yaml';
-import { allowedCells, type MatrixMethod, type PermissionMatrix } from './matrix';
+import { csvLine } from './csv';
+import { cellState, type PermissionMatrix } from './matrix';
+import { CELL_SYMBOLS, grantLines, legend, matrixNotices, methodLabel, scopeLabel } from './present';
 import { describeGrant } from './rbac';
+
+export { methodLabel };
 
 /** Escapes Markdown syntax (and the table separator) in text from the cluster. */
 export function mdText(s: string): string {
@@ -15,25 +19,12 @@ export function mdText(s: string): string {
 
 const groupLabel = (g: string): string => (g === '' ? 'core' : g);
 
-export function methodLabel(method: MatrixMethod): string {
-  switch (method) {
-    case 'rulesReview':
-      return l10n.t('SelfSubjectRulesReview as the ServiceAccount (impersonation)');
-    case 'accessReview':
-      return l10n.t('SubjectAccessReviews for common resources');
-    case 'rbacObjects':
-      return l10n.t('evaluation of the RBAC objects readable by you');
-  }
-}
-
 export function toMarkdown(m: PermissionMatrix): string {
   const sa = `${m.serviceAccount.namespace}/${m.serviceAccount.name}`;
   const out: string[] = [];
   out.push(`# ${mdText(l10n.t('Permissions of ServiceAccount {0}', sa))}`, '');
-  out.push(mdText(l10n.t('Context {0}, namespace {1}. Method: {2}. Evaluated {3}.', m.context, m.namespace, methodLabel(m.method), m.generatedAt)), '');
-  for (const f of m.fallbacks) out.push(`> ${mdText(f)}`, '');
-  for (const n of m.notes) out.push(`> ${mdText(n)}`, '');
-  if (m.incomplete) out.push(`> ${mdText(l10n.t('The server marked this list as incomplete: some rules could not be evaluated.'))}`, '');
+  out.push(mdText(l10n.t('Context {0}, {1}. Method: {2}. Evaluated {3}.', m.context, scopeLabel(m.namespace), methodLabel(m.method), m.generatedAt)), '');
+  for (const n of matrixNotices(m)) out.push(`> ${mdText(n)}`, '');
 
   if (m.rows.length === 0) {
     out.push(mdText(l10n.t('No resource permissions.')), '');
@@ -41,31 +32,16 @@ export function toMarkdown(m: PermissionMatrix): string {
     out.push(`| ${mdText(l10n.t('Resource'))} | ${mdText(l10n.t('API group'))} | ${m.verbs.map(mdText).join(' | ')} |`);
     out.push(`|---|---|${m.verbs.map(() => ':-:').join('|')}|`);
     for (const row of m.rows) {
-      const cells = m.verbs.map((v) => {
-        const c = row.cells[v];
-        if (!c) return '–';
-        if (!c.allowed) return '';
-        return c.resourceNames ? '✓ⁿ' : '✓';
-      });
-      out.push(`| ${mdText(row.resource)} | ${mdText(groupLabel(row.group))} | ${cells.join(' | ')} |`);
+      const cells = m.verbs.map((v) => CELL_SYMBOLS[cellState(m, row.cells[v])]);
+      out.push(`| ${mdText(row.resource)} | ${mdText(groupLabel(row.group))} | ${cells.map(mdText).join(' | ')} |`);
     }
-    out.push('', mdText(l10n.t('✓ allowed · ✓ⁿ only for the named objects listed below · – not checked')), '');
+    out.push('', mdText(legend()), '');
   }
 
-  const allowed = allowedCells(m);
-  if (allowed.length) {
+  const lines = grantLines(m);
+  if (lines.length) {
     out.push(`## ${mdText(l10n.t('Granted by'))}`, '');
-    // One line per resource and grant, listing the verbs it grants.
-    const lines = new Map<string, { head: string; verbs: string[]; grant: string }>();
-    for (const c of allowed) {
-      const grant = c.grants.length ? c.grants.map(describeGrant).join('; ') : l10n.t('binding not determined');
-      const names = c.resourceNames ? ` ${l10n.t('(only {0})', c.resourceNames.join(', '))}` : '';
-      const key = `${c.group}\u0000${c.resource}\u0000${grant}\u0000${names}`;
-      const entry = lines.get(key) ?? { head: `${c.resource} (${groupLabel(c.group)})${names}`, verbs: [], grant };
-      entry.verbs.push(c.verb);
-      lines.set(key, entry);
-    }
-    for (const e of lines.values()) out.push(`- **${mdText(e.head)}**: ${mdText(e.verbs.join(', '))} ← ${mdText(e.grant)}`);
+    for (const e of lines) out.push(`- **${mdText(e.resource)}**: ${mdText(e.verbs.join(', '))} ← ${mdText(e.grant)}`);
     out.push('');
   }
 
@@ -83,26 +59,43 @@ export function toYaml(m: PermissionMatrix): string {
     kind: 'ServiceAccountPermissions',
     context: m.context,
     serviceAccount: m.serviceAccount,
-    namespace: m.namespace,
+    namespace: m.namespace || '*',
     method: m.method,
     generatedAt: m.generatedAt,
     incomplete: m.incomplete,
+    ...(m.evaluationError ? { evaluationError: m.evaluationError } : {}),
     ...(m.fallbacks.length ? { fallbacks: m.fallbacks } : {}),
     ...(m.notes.length ? { notes: m.notes } : {}),
     resources: m.rows.map((row) => {
       const verbs = m.verbs.filter((v) => row.cells[v] !== undefined);
       const allowed = verbs.filter((v) => row.cells[v].allowed);
       const restricted = Object.fromEntries(allowed.filter((v) => row.cells[v].resourceNames).map((v) => [v, row.cells[v].resourceNames]));
+      const scoped = Object.fromEntries(allowed.filter((v) => row.cells[v].namespaces).map((v) => [v, row.cells[v].namespaces]));
       return {
         apiGroup: row.group,
         resource: row.resource,
         allowed,
-        denied: verbs.filter((v) => !row.cells[v].allowed),
+        [m.incomplete ? 'notListed' : 'denied']: verbs.filter((v) => !row.cells[v].allowed),
         ...(Object.keys(restricted).length ? { resourceNames: restricted } : {}),
+        ...(Object.keys(scoped).length ? { onlyInNamespaces: scoped } : {}),
         grantedBy: Object.fromEntries(allowed.filter((v) => row.cells[v].grants.length).map((v) => [v, row.cells[v].grants.map(describeGrant)])),
       };
     }),
     ...(m.nonResource.length ? { nonResourceURLs: m.nonResource } : {}),
   };
   return yaml().stringify(doc, { lineWidth: 0 });
+}
+
+/** One line per checked cell: what a spreadsheet filters and sorts. States are the same words in every language. */
+export function toCsv(m: PermissionMatrix): string {
+  const lines = [csvLine(['apiGroup', 'resource', 'verb', 'state', 'resourceNames', 'namespaces', 'grantedBy'])];
+  for (const row of m.rows) {
+    for (const verb of m.verbs) {
+      const cell = row.cells[verb];
+      if (!cell) continue;
+      lines.push(csvLine([row.group, row.resource, verb, cellState(m, cell), (cell.resourceNames ?? []).join(' '), (cell.namespaces ?? []).join(' '), cell.grants.map(describeGrant).join('; ')]));
+    }
+  }
+  for (const n of m.nonResource) for (const url of n.urls) lines.push(csvLine(['', url, n.verbs.join(' '), 'allowed', '', '', '']));
+  return lines.join('\r\n') + '\r\n';
 }

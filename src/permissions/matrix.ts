@@ -12,6 +12,8 @@ export interface MatrixCell {
   allowed: boolean;
   /** Allowed only for these object names (rules with resourceNames). */
   resourceNames?: string[];
+  /** All-namespaces matrices: allowed only in these namespaces (RoleBindings); absent when allowed in every namespace. */
+  namespaces?: string[];
   /** The bindings that grant it (empty when they could not be determined). */
   grants: GrantRef[];
 }
@@ -33,14 +35,20 @@ export interface NonResourceEntry {
 export interface PermissionMatrix {
   context: string;
   serviceAccount: { namespace: string; name: string };
-  /** The namespace the permissions are evaluated in. */
+  /** The namespace the permissions are evaluated in; '' for all namespaces (as metav1.NamespaceAll). */
   namespace: string;
   method: MatrixMethod;
   /** Why better methods could not be used, e.g. the permission the caller lacks. */
   fallbacks: string[];
-  /** Notes on completeness: rules the server could not evaluate, bindings that could not be read. */
+  /** Notes on completeness: bindings that could not be read, roles that do not exist. */
   notes: string[];
+  /**
+   * Cells shown as denied may in fact be allowed: the server's rules review said an authorizer in its
+   * chain (a webhook, Node) cannot list its rules, or RBAC objects could not all be read. `notes` says which.
+   */
   incomplete: boolean;
+  /** The server's evaluationError: bindings RBAC could not resolve (e.g. a role that does not exist). It grants nothing through them. */
+  evaluationError?: string;
   verbs: string[];
   rows: MatrixRow[];
   nonResource: NonResourceEntry[];
@@ -105,8 +113,11 @@ export function verbColumns(extra: Iterable<string>): string[] {
 
 export type Attribute = (req: AccessRequest) => GrantRef[];
 
+/** A rule, and for all-namespaces matrices the one namespace it applies in (a RoleBinding's); none: everywhere. */
+export type ScopedRule = PolicyRule & { scope?: string };
+
 export interface RulesInput {
-  resourceRules: PolicyRule[];
+  resourceRules: ScopedRule[];
   nonResourceRules: PolicyRule[];
 }
 
@@ -132,17 +143,43 @@ export function cellsFromRules(input: RulesInput, namespace: string, attribute: 
       const covering = input.resourceRules.filter((r) => ruleAllows({ ...r, resourceNames: undefined }, req));
       const unrestricted = covering.some((r) => !r.resourceNames?.length);
       const names = unrestricted ? undefined : [...new Set(covering.flatMap((r) => r.resourceNames ?? []))].sort();
+      const everywhere = covering.some((r) => r.scope === undefined);
+      const scopes = everywhere ? undefined : [...new Set(covering.map((r) => r.scope as string))].sort();
       const allowed = covering.length > 0;
       cells[verb] = {
         allowed,
         resourceNames: names?.length ? names : undefined,
+        ...(scopes?.length ? { namespaces: scopes } : {}),
         grants: allowed ? attribute({ ...req, name: names?.[0] }) : [],
       };
     }
     return { ...key, cells };
   });
-  const nonResource = input.nonResourceRules.map((r) => ({ verbs: [...r.verbs], urls: [...(r.nonResourceURLs ?? [])] }));
-  return { verbs, rows, nonResource };
+  return { verbs, rows, nonResource: mergeNonResource(input.nonResourceRules) };
+}
+
+/**
+ * Non-resource URLs once each: the rules review repeats a rule per binding (every ServiceAccount
+ * gets system:discovery and system:public-info-viewer through two bindings), so URLs with the same
+ * verbs are merged into one entry and duplicates dropped.
+ */
+export function mergeNonResource(rules: readonly PolicyRule[]): NonResourceEntry[] {
+  const byVerbs = new Map<string, { verbs: string[]; urls: Set<string> }>();
+  for (const r of rules) {
+    const verbs = [...new Set(r.verbs)].sort();
+    const key = verbs.join(',');
+    const entry = byVerbs.get(key) ?? { verbs, urls: new Set<string>() };
+    for (const u of r.nonResourceURLs ?? []) entry.urls.add(u);
+    byVerbs.set(key, entry);
+  }
+  // A URL already covered by a wider verb set is not repeated under a narrower one.
+  const entries = [...byVerbs.values()].sort((a, b) => b.verbs.length - a.verbs.length || a.verbs.join().localeCompare(b.verbs.join()));
+  const out: NonResourceEntry[] = [];
+  for (const e of entries) {
+    const urls = [...e.urls].filter((u) => !out.some((o) => e.verbs.every((v) => o.verbs.includes(v) || o.verbs.includes('*')) && o.urls.includes(u))).sort();
+    if (urls.length) out.push({ verbs: e.verbs, urls });
+  }
+  return out;
 }
 
 export interface AccessCheckResult {
@@ -183,6 +220,19 @@ export function allowedCells(m: Pick<PermissionMatrix, 'rows' | 'verbs'>): Allow
     }
   }
   return out;
+}
+
+/**
+ * What a cell shows: allowed (for every object), limited (only named objects, or only some
+ * namespaces), denied, unknown (not allowed by what could be seen, but the list is incomplete), or
+ * unchecked (the SubjectAccessReview fallback did not ask about this verb).
+ */
+export type CellState = 'allowed' | 'limited' | 'denied' | 'unknown' | 'unchecked';
+
+export function cellState(m: Pick<PermissionMatrix, 'incomplete'>, cell: MatrixCell | undefined): CellState {
+  if (!cell) return 'unchecked';
+  if (cell.allowed) return cell.resourceNames?.length || cell.namespaces?.length ? 'limited' : 'allowed';
+  return m.incomplete ? 'unknown' : 'denied';
 }
 
 /** Whether the matrix allows `verb` on `resource` (with `/subresource`) in `group`. */

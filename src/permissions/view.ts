@@ -1,19 +1,22 @@
 /**
- * Shows a permissions matrix as a read-only Markdown document (opened in the Markdown preview when
- * it is available) and exports it as Markdown or YAML to a file the user picks.
+ * The permissions view as other features reach it: `show(matrix)` opens the view on a matrix
+ * computed elsewhere (Apply's SubjectAccessReview proof), and the matrix stays readable as a
+ * `k8s-tokens-permissions:` Markdown document for callers that read text.
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
-import { showMarkdownPreview } from '../common/markdownPreview';
-import { toMarkdown, toYaml } from './export';
+import { toMarkdown } from './export';
 import type { PermissionMatrix } from './matrix';
+import type { PermissionsView } from './panel';
+import type { ViewTarget, WhoCanInput } from './protocol';
 
 export const PERMISSIONS_SCHEME = 'k8s-tokens-permissions';
 
-export type ExportFormat = 'markdown' | 'yaml';
+/** What "Who can…" asks first: the question this extension is about. */
+export const DEFAULT_QUERY: WhoCanInput = { verb: 'create', resource: 'serviceaccounts/token', name: '' };
 
-export function isExportFormat(v: unknown): v is ExportFormat {
-  return v === 'markdown' || v === 'yaml';
+export function matrixTarget(m: PermissionMatrix): ViewTarget {
+  return { context: m.context, serviceAccount: { ...m.serviceAccount }, namespace: m.namespace, tab: 'matrix', query: DEFAULT_QUERY };
 }
 
 /** Holds the rendered matrices behind the read-only `k8s-tokens-permissions:` documents. */
@@ -22,7 +25,7 @@ export class PermissionsDocuments extends Disposable implements vscode.TextDocum
   private readonly changed = this.register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
 
-  constructor() {
+  constructor(private readonly view: PermissionsView) {
     super();
     this.register(vscode.workspace.registerTextDocumentContentProvider(PERMISSIONS_SCHEME, this));
   }
@@ -33,7 +36,7 @@ export class PermissionsDocuments extends Disposable implements vscode.TextDocum
 
   static uriFor(m: PermissionMatrix): vscode.Uri {
     const seg = (s: string): string => encodeURIComponent(s);
-    return vscode.Uri.from({ scheme: PERMISSIONS_SCHEME, path: `/${seg(m.context)}/${seg(m.namespace)}/${seg(m.serviceAccount.namespace)}-${seg(m.serviceAccount.name)}.md` });
+    return vscode.Uri.from({ scheme: PERMISSIONS_SCHEME, path: `/${seg(m.context)}/${seg(m.namespace || 'all-namespaces')}/${seg(m.serviceAccount.namespace)}-${seg(m.serviceAccount.name)}.md` });
   }
 
   /** Puts the matrix's Markdown behind its URI (replacing an earlier one) and returns the URI. */
@@ -44,33 +47,10 @@ export class PermissionsDocuments extends Disposable implements vscode.TextDocum
     return uri;
   }
 
-  /** Opens the Markdown preview of the matrix, or the plain document when the preview is missing. */
+  /** Opens the permissions view on the matrix; its Markdown stays readable behind the returned URI. */
   async show(m: PermissionMatrix): Promise<vscode.Uri> {
     const uri = this.set(m);
-    await showMarkdownPreview(uri);
+    this.view.show(matrixTarget(m), { matrix: m });
     return uri;
   }
-}
-
-export function serialize(m: PermissionMatrix, format: ExportFormat): string {
-  return format === 'yaml' ? toYaml(m) : toMarkdown(m);
-}
-
-/** Writes the export to `target`, or to a file picked in a save dialog. Undefined when cancelled. */
-export async function exportMatrix(m: PermissionMatrix, format: ExportFormat, target?: string): Promise<string | undefined> {
-  let uri: vscode.Uri | undefined;
-  if (target) {
-    uri = vscode.Uri.file(target);
-  } else {
-    const ext = format === 'yaml' ? 'yaml' : 'md';
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.env.HOME ?? '/');
-    uri = await vscode.window.showSaveDialog({
-      title: vscode.l10n.t('Export permissions of {0}/{1}', m.serviceAccount.namespace, m.serviceAccount.name),
-      defaultUri: vscode.Uri.joinPath(base, `${m.serviceAccount.namespace}-${m.serviceAccount.name}-permissions.${ext}`),
-      filters: format === 'yaml' ? { YAML: ['yaml', 'yml'] } : { Markdown: ['md'] },
-    });
-    if (!uri) return undefined;
-  }
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(serialize(m, format), 'utf8'));
-  return uri.fsPath;
 }

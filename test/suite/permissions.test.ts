@@ -20,7 +20,7 @@ import { adminContextLoaded, getApi, resetKubeconfigs, sessionQuiet, testCluster
 
 const show = (arg: unknown): Thenable<PermissionMatrix | undefined> => vscode.commands.executeCommand<PermissionMatrix | undefined>(CommandIds.showPermissions, arg);
 const ciDeployer = { context: 'test-admin', namespace: 'demo', name: 'ci-deployer' };
-const GRANT = 'RoleBinding demo/ci-deployer → Role ci-deployer (ServiceAccount "ci-deployer/demo")';
+const GRANT = 'RoleBinding demo/ci-deployer → Role ci-deployer (ServiceAccount demo/ci-deployer)';
 
 function cell(m: PermissionMatrix, resource: string, verb: string, group = ''): PermissionMatrix['rows'][number]['cells'][string] | undefined {
   return m.rows.find((r) => r.resource === resource && r.group === group)?.cells[verb];
@@ -92,7 +92,8 @@ describe('Permissions matrix', () => {
     assert.equal(deployments[verbs.indexOf('delete')], '✓', text);
     const pods = (text.split('\n').find((l) => l.startsWith('| pods | core |')) ?? '').split('|').map((c) => c.trim()).slice(3, -1);
     assert.equal(pods[verbs.indexOf('list')], '✓', text);
-    assert.equal(pods[verbs.indexOf('delete')], '', text);
+    // Denied reads ✗, distinct from – (not checked).
+    assert.equal(pods[verbs.indexOf('delete')], '✗', text);
     assert.ok(text.includes(`- **deployments (apps)**: ${['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'].filter((v) => verbs.includes(v)).join(', ')} ← ${GRANT}`), text);
 
     const doc = parse(fs.readFileSync(yml, 'utf8')) as {
@@ -141,7 +142,7 @@ describe('Permissions matrix', () => {
     }
   });
 
-  it('opens from the ServiceAccount tree node as a read-only document', async () => {
+  it('opens from the ServiceAccount tree node in the permissions view', async () => {
     const children = async (n?: TreeNode): Promise<TreeNode[]> => (await api.tree.provider.getChildren(n)) ?? [];
     const labelOf = (n: TreeNode): string => {
       const l = api.tree.provider.getTreeItem(n).label;
@@ -156,8 +157,14 @@ describe('Permissions matrix', () => {
     assert.ok(m);
     assert.deepEqual(m.serviceAccount, { namespace: 'demo', name: 'ci-deployer' });
     assertCiDeployerMatrix(m);
-    const doc = await vscode.workspace.openTextDocument(PermissionsDocuments.uriFor(m));
-    assert.match(doc.getText(), /\| deployments \| apps \|/);
-    assert.ok(doc.getText().includes(GRANT));
+    const panel = api.permissions.view.current;
+    assert.ok(panel, 'the permissions view is open');
+    assert.equal(panel.panel.title, 'Permissions: demo/ci-deployer');
+    assert.equal(panel.shown.matrix, m);
+    // Apply's proof shows its matrix through documents.show: the view, and Markdown behind a URI.
+    const uri = await api.permissions.documents.show(m);
+    assert.equal(uri.toString(), PermissionsDocuments.uriFor(m).toString());
+    assert.ok(api.permissions.documents.provideTextDocumentContent(uri).includes(GRANT));
+    assert.equal(api.permissions.view.current, panel, 'one view, re-targeted');
   });
 });

@@ -24,7 +24,7 @@ const rbac: RbacObjects = {
   clusterRoleBindings: [],
 };
 const who = serviceAccountIdentity('demo', 'ci-deployer');
-const grant: GrantRef = { bindingKind: 'RoleBinding', bindingName: 'ci-deployer', bindingNamespace: 'demo', roleKind: 'Role', roleName: 'ci-deployer', subject: 'ServiceAccount "ci-deployer/demo"' };
+const grant: GrantRef = { bindingKind: 'RoleBinding', bindingName: 'ci-deployer', bindingNamespace: 'demo', roleKind: 'Role', roleName: 'ci-deployer', subject: { kind: 'ServiceAccount', name: 'ci-deployer', namespace: 'demo' } };
 
 function matrixOf(cells: Pick<PermissionMatrix, 'verbs' | 'rows' | 'nonResource'>, extra: Partial<PermissionMatrix> = {}): PermissionMatrix {
   return {
@@ -144,9 +144,10 @@ describe('permissions export', () => {
     assert.equal(lines[0], '# Permissions of ServiceAccount demo/ci-deployer');
     const header = lines.find((l) => l.startsWith('| Resource'));
     assert.equal(header, '| Resource | API group | get | list | watch | create | update | patch | delete |');
-    assert.ok(lines.includes('| serviceaccounts/token | core |  |  |  | ✓ |  |  |  |'), md);
+    // Denied (✗) and not checked (–) read differently (issue 12).
+    assert.ok(lines.includes('| serviceaccounts/token | core | ✗ | ✗ | ✗ | ✓ | ✗ | ✗ | ✗ |'), md);
     assert.ok(lines.includes('| deployments | apps | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |'), md);
-    assert.ok(md.includes('- **serviceaccounts/token (core)**: create ← RoleBinding demo/ci-deployer → Role ci-deployer (ServiceAccount "ci-deployer/demo")'), md);
+    assert.ok(md.includes('- **serviceaccounts/token (core)**: create ← RoleBinding demo/ci-deployer → Role ci-deployer (ServiceAccount demo/ci-deployer)'), md);
     assert.ok(md.includes('> SelfSubjectRulesReview as the ServiceAccount was refused'));
   });
 
@@ -177,7 +178,7 @@ describe('permissions export', () => {
       resource: 'serviceaccounts/token',
       allowed: ['create'],
       denied: ['get', 'list', 'watch', 'update', 'patch', 'delete'],
-      grantedBy: { create: ['RoleBinding demo/ci-deployer → Role ci-deployer (ServiceAccount "ci-deployer/demo")'] },
+      grantedBy: { create: ['RoleBinding demo/ci-deployer → Role ci-deployer (ServiceAccount demo/ci-deployer)'] },
     });
     assert.equal(doc.resources.length, 5);
   });

@@ -97,7 +97,18 @@ describe('RBAC evaluation: bindings', () => {
     const grants = grantsFor(demoRbac, ciDeployer, req('create', 'serviceaccounts', { subresource: 'token' }));
     assert.equal(grants.length, 1);
     assert.equal(reasonOf(grants[0]), 'RBAC: allowed by RoleBinding "ci-deployer/demo" of Role "ci-deployer" to ServiceAccount "ci-deployer/demo"');
-    assert.equal(describeGrant(grants[0]), 'RoleBinding demo/ci-deployer → Role ci-deployer (ServiceAccount "ci-deployer/demo")');
+    assert.equal(describeGrant(grants[0]), 'RoleBinding demo/ci-deployer → Role ci-deployer (ServiceAccount demo/ci-deployer)');
+  });
+
+  it('writes a ServiceAccount subject as namespace/name, also when the reason came from the server (issue 12 #4)', () => {
+    // kube-apiserver writes `ServiceAccount "name/namespace"` in its reason; people read namespace/name.
+    const fromServer = parseReason('RBAC: allowed by RoleBinding "deploy/payments" of ClusterRole "edit" to ServiceAccount "ci-deployer/demo"');
+    assert.ok(fromServer);
+    assert.deepEqual(fromServer.subject, { kind: 'ServiceAccount', name: 'ci-deployer', namespace: 'demo' });
+    assert.equal(describeGrant(fromServer), 'RoleBinding payments/deploy → ClusterRole edit (ServiceAccount demo/ci-deployer)');
+    const payments = grantsFor(demoRbac, ciDeployer, req('delete', 'secrets', { namespace: 'payments' }));
+    assert.equal(describeGrant(payments[0]), 'RoleBinding payments/ci-deployer → Role ci-deployer (ServiceAccount demo/ci-deployer)');
+    assert.equal(describeGrant(grantsFor(demoRbac, ciDeployer, req('list', 'pods'))[1]), 'RoleBinding demo/all-sa-view → ClusterRole view (Group system:serviceaccounts:demo)');
   });
 
   it('lists every granting binding, the first being the one the authorizer would name', () => {
@@ -130,7 +141,7 @@ describe('RBAC evaluation: reasons', () => {
       bindingNamespace: 'demo',
       roleKind: 'Role',
       roleName: 'ci-deployer',
-      subject: 'ServiceAccount "ci-deployer/demo"',
+      subject: { kind: 'ServiceAccount', name: 'ci-deployer', namespace: 'demo' },
     });
     assert.deepEqual(parseReason('RBAC: allowed by ClusterRoleBinding "system:basic-user" of ClusterRole "system:basic-user" to Group "system:authenticated"'), {
       bindingKind: 'ClusterRoleBinding',
@@ -138,7 +149,7 @@ describe('RBAC evaluation: reasons', () => {
       bindingNamespace: undefined,
       roleKind: 'ClusterRole',
       roleName: 'system:basic-user',
-      subject: 'Group "system:authenticated"',
+      subject: { kind: 'Group', name: 'system:authenticated' },
     });
   });
 

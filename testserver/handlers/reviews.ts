@@ -148,7 +148,11 @@ export function selfSubjectRulesReview(req: ApiRequest, svc: Services): ApiRespo
   const status: Record<string, unknown> = {
     resourceRules: rules.resourceRules.map(resourceRuleJson),
     nonResourceRules: rules.nonResourceRules.map((r) => ({ verbs: r.verbs ?? [], nonResourceURLs: r.nonResourceURLs ?? [] })),
-    incomplete: rules.errors.length > 0,
+    // RBAC can always list its rules: RBACAuthorizer.RulesFor (plugin/pkg/auth/authorizer/rbac/rbac.go)
+    // returns incomplete=false and reports unresolved bindings only as the error, which
+    // selfsubjectrulesreview/rest.go puts in evaluationError. Only authorizers that cannot list
+    // rules (webhook, Node for node users) set incomplete.
+    incomplete: false,
   };
   if (rules.errors.length) status.evaluationError = rules.errors.length === 1 ? rules.errors[0] : `[${rules.errors.join(', ')}]`;
   return json(201, { kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec: {}, status });
