@@ -10,7 +10,7 @@ import { Config, SettingKeys } from '../common/config';
 import { Disposable } from '../common/lifecycle';
 import type { Log } from '../common/log';
 import type { TokenStore } from '../tokens/tokenStore';
-import { dashboardHtml } from './dashboardHtml';
+import { webviewHtml } from '../common/webviewHtml';
 import { actionOutcome, toDashboardToken } from './dashboardModel';
 import { parseWebviewMessage, type HostMessage, type TokenAction, type WebviewMessage } from './protocol';
 
@@ -61,7 +61,7 @@ export class DashboardPanel extends Disposable {
     const webview = panel.webview;
     webview.options = dashboardWebviewOptions(deps.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'activity.svg');
-    webview.html = dashboardHtml({
+    webview.html = webviewHtml({
       cspSource: webview.cspSource,
       nonce: crypto.randomBytes(16).toString('base64'),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview', 'dashboard.js')).toString(),

@@ -4,9 +4,9 @@
  * cluster layer is loaded only when the view first asks.
  */
 import * as vscode from 'vscode';
-import { describePermission } from '../kube/describe';
-import { KubeError } from '../kube/errors';
-import type { Services } from '../common/services';
+import { describePermission } from '../errors/describe';
+import { KubeError } from '../errors/kubeError';
+import type { Services } from '../services';
 import { collectPermissions } from './collect';
 import { openExport, type ExportKind } from './exportDocument';
 import type { PermissionMatrix } from './matrix';

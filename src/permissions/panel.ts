@@ -6,11 +6,11 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
-import type { Services } from '../common/services';
-import { describeKubeError } from '../kube/describe';
-import { KubeError } from '../kube/errors';
+import type { Services } from '../services';
+import { describeKubeError } from '../errors/describe';
+import { KubeError } from '../errors/kubeError';
 // The dashboard's HTML shell is generic (CSP with nonce, one script, one stylesheet); reused as is.
-import { dashboardHtml } from '../expiry/dashboardHtml';
+import { webviewHtml } from '../common/webviewHtml';
 import { answerWhoCan, computeMatrix, exportShown, listNamespaceNames, listServiceAccountNames, ViewError, type ShownResults } from './handlers';
 import type { PermissionMatrix } from './matrix';
 import { parseWebviewMessage, type HostMessage, type MethodName, type ViewTarget, type WebviewMessage } from './protocol';
@@ -57,7 +57,7 @@ export class PermissionsPanel extends Disposable {
     const webview = panel.webview;
     webview.options = permissionsWebviewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
-    webview.html = dashboardHtml({
+    webview.html = webviewHtml({
       cspSource: webview.cspSource,
       nonce: crypto.randomBytes(16).toString('base64'),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'permissions.js')).toString(),

@@ -4,7 +4,7 @@
  * The test server's RBAC never sets `incomplete`, so this case is checked here.
  */
 import * as assert from 'node:assert/strict';
-import { KubeError } from '../../src/kube/errors';
+import { KubeError } from '../../src/errors/kubeError';
 import type { ContextClient } from '../../src/kube/http';
 import type { RbacSnapshot } from '../../src/kube/permissions';
 import type { AccessResult, RulesResult } from '../../src/kube/reviews';
