@@ -34,7 +34,7 @@ export default tseslint.config(
   },
   {
     // Test servers, scripts and benchmarks are command-line programs: printing is their job.
-    files: ['testserver/**', 'test/**', 'scripts/**', 'bench/**', 'webview/**'],
+    files: ['testserver/**', 'realcluster/**', 'test/**', 'scripts/**', 'bench/**', 'webview/**'],
     rules: { 'no-console': 'off' },
   },
   {
