@@ -29,7 +29,8 @@ let instance: { child: ChildProcess; client: Watchdog } | undefined;
 /** The launcher side: one watchdog process per launcher process, started on first use. */
 export function watchdog(): Watchdog {
   if (instance && instance.child.exitCode === null && instance.child.signalCode === null) return instance.client;
-  const child = spawn(process.execPath, [__filename], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  // ELECTRON_RUN_AS_NODE: inside desktop VS Code's extension host, execPath is Electron, not node.
+  const child = spawn(process.execPath, [__filename], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
   // Neither the child nor its pipe may keep the launcher's event loop alive (mocha exits when idle).
   child.unref();
   const stdin = child.stdin as NonNullable<typeof child.stdin> & { unref?: () => void };
