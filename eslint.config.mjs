@@ -122,7 +122,7 @@ export default tseslint.config(
   ...layerBlocks(),
   {
     // Test servers, scripts and benchmarks are command-line programs: printing is their job.
-    files: ['testserver/**', 'test/**', 'scripts/**', 'bench/**', 'webview/**'],
+    files: ['testserver/**', 'realcluster/**', 'test/**', 'scripts/**', 'bench/**', 'webview/**'],
     rules: { 'no-console': 'off' },
   },
   {

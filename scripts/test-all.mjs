@@ -4,7 +4,11 @@
 //      and `tsc -p webview --noEmit` when webview/tsconfig.json exists; each counts as one test
 //   2. lint: `eslint .`; counts as one test
 //   3. bundles: `node esbuild.mjs`; counts as one test
-//   4. node tests: mocha --config .mocharc.unit.json (test/unit, test/server); its passing/failing counts
+//   4. node tests: mocha --config .mocharc.unit.json (test/unit, test/server, test/differential against
+//      the test server); its passing/failing counts
+//   4b. real-cluster tier: scripts/real-cluster/test-real.mjs --no-build: builds etcd, kube-apiserver and
+//      kube-controller-manager from Go modules if they are not current (needs Go; cached in .cache/),
+//      then the differential suite (test/differential) against them; its mocha counts
 //   5. extension-host suite in code-server + Chromium (scripts/run-host-tests.mjs --no-build)
 //   6. packaged .vsix smoke suite + file list (scripts/run-vsix-smoke.mjs --no-build)
 import { spawn } from 'node:child_process';
@@ -38,8 +42,8 @@ const check = (args) => async () => {
 };
 
 /** mocha's spec reporter epilogue: "N passing", "N failing", "N pending" (pending counts as failed: no skipped tests). */
-async function mochaTier() {
-  const r = await run([bin('mocha', 'bin', 'mocha.js'), '--config', '.mocharc.unit.json']);
+const mochaTier = (args) => async () => {
+  const r = await run(args);
   const count = (word) => Number(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'm').exec(r.output)?.[1] ?? 0);
   const passed = count('passing');
   let failed = count('failing') + count('pending');
@@ -47,7 +51,7 @@ async function mochaTier() {
   if (r.code !== 0 && failed === 0) failed = 1;
   if (passed + failed === 0) failed = 1;
   return { ...r, passed, failed };
-}
+};
 
 /** The runners print `K8S_TOKENS_SUITE_RESULT_TOTAL {"passed":N,"failed":M}` last. */
 const hostTier = (args) => async () => {
@@ -70,7 +74,8 @@ const tiers = [
   ...(fs.existsSync(path.join(root, 'webview', 'tsconfig.json')) ? [['typecheck (webview)', check([tscBin, '-p', 'webview', '--noEmit'])]] : []),
   ['lint (eslint .)', check([bin('eslint', 'bin', 'eslint.js'), '.'])],
   ['bundles (esbuild)', check(['esbuild.mjs'])],
-  ['node tests (mocha)', mochaTier],
+  ['node tests (mocha)', mochaTier([bin('mocha', 'bin', 'mocha.js'), '--config', '.mocharc.unit.json'])],
+  ['real-cluster tier (kube-apiserver from Go modules)', mochaTier([path.join(root, 'scripts', 'real-cluster', 'test-real.mjs'), '--no-build'])],
   ['extension-host suite (code-server)', hostTier([path.join(root, 'scripts', 'run-host-tests.mjs'), '--no-build'])],
   ['packaged .vsix smoke suite', hostTier([path.join(root, 'scripts', 'run-vsix-smoke.mjs'), '--no-build'])],
 ];

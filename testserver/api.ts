@@ -1,8 +1,15 @@
 /**
  * Public contract of the test API server. Tests and the demo import only from here and index.ts.
+ *
+ * `ClusterOptions`, `KubeconfigOptions` and `ClusterUnderTest` are BACKEND-NEUTRAL: the real
+ * kube-apiserver launcher (realcluster/launcher, `startRealCluster`) takes and returns the same shapes,
+ * so a differential test (test/differential) runs the same assertions against both. Everything else
+ * here (`TestClusterOptions` beyond `ClusterOptions`, `TestCluster` beyond `ClusterUnderTest`: the
+ * direct `store`, faults, `configure`, request counts, static tokens) is testserver-only.
  */
 
-export interface TestClusterOptions {
+/** Token flags of kube-apiserver, named after them; both backends take these. */
+export interface ClusterOptions {
   /** `--service-account-issuer` values; the first signs. Default ['https://kubernetes.default.svc.cluster.local']. */
   issuers?: string[];
   /** `--api-audiences`; default: all issuers. */
@@ -13,6 +20,19 @@ export interface TestClusterOptions {
   extendTokenExpiration?: boolean;
   /** Signing key type; default RS256. */
   keyType?: 'RS256' | 'ES256';
+}
+
+/**
+ * A user that is not a ServiceAccount, with its groups (system:authenticated is added by the server).
+ * The real server gets a client certificate (CN=name, O=group per group), the test server a static
+ * bearer token; in both, RBAC applies to exactly this name and these groups.
+ */
+export interface ClusterUser {
+  name: string;
+  groups?: string[];
+}
+
+export interface TestClusterOptions extends ClusterOptions {
   /**
    * `--service-account-signing-key-file` contents: a PEM private key (RSA or ECDSA P-256; PKCS#1, SEC1 or
    * PKCS#8). The alg follows the key type and `keyType` is ignored. Default: a fresh key per cluster.
@@ -53,6 +73,8 @@ export interface KubeconfigOptions {
   contextName?: string;
   /** Credentials: the cluster admin (default), or a bearer token (e.g. a minted SA token or userToken()). */
   token?: string;
+  /** Credentials of this user instead of the admin (ignored when `token` is set); see `ClusterUser`. */
+  user?: ClusterUser;
   /** Default namespace of the context. */
   namespace?: string;
   /** Write a CA that did NOT sign the server certificate (TLS failure tests). */
@@ -79,19 +101,35 @@ export interface KObject {
   [k: string]: unknown;
 }
 
-export interface TestCluster {
+/** What every backend offers: the in-repo test server, a real kube-apiserver, (in part) any cluster. */
+export interface ClusterUnderTest {
+  /** Which server answers: the assertions are the same, the failure messages say which. */
+  readonly backend: 'testserver' | 'kube-apiserver';
   /** https://127.0.0.1:PORT */
   readonly url: string;
   /** PEM of the CA that signed the serving certificate. */
   readonly caPem: string;
-  /** Bearer token of the admin user (system:masters). */
-  readonly adminToken: string;
   /** The first issuer (the `iss` of minted tokens). */
   readonly issuer: string;
-  /** A kubeconfig YAML text for this cluster. */
+  /** All `--service-account-issuer` values. */
+  readonly issuers: readonly string[];
+  /** `--api-audiences` in effect (the default audiences of a TokenRequest). */
+  readonly apiAudiences: readonly string[];
+  /** `--service-account-max-token-expiration` in seconds; 0: no cap. */
+  readonly maxTokenExpirationSeconds: number;
+  /** `--service-account-extend-token-expiration`. */
+  readonly extendTokenExpiration: boolean;
+  /** A kubeconfig YAML text for this cluster: one context, the admin unless `token`/`user` say otherwise. */
   kubeconfig(opts?: KubeconfigOptions): string;
   /** Writes kubeconfig(opts) to `file` (mode 0600) and returns the path. */
   writeKubeconfig(file: string, opts?: KubeconfigOptions): string;
+  close(): Promise<void>;
+}
+
+export interface TestCluster extends ClusterUnderTest {
+  readonly backend: 'testserver';
+  /** Bearer token of the admin user (system:masters). */
+  readonly adminToken: string;
   /** A static bearer token for a plain user with the given groups (plus system:authenticated). RBAC applies. */
   userToken(user: string, groups?: string[]): string;
   /** Direct access to stored objects, bypassing HTTP, RBAC and admission. */
@@ -108,5 +146,4 @@ export interface TestCluster {
   configure(opts: Pick<TestClusterOptions, 'maxTokenExpirationSeconds' | 'extendTokenExpiration' | 'apiAudiences'>): void;
   /** Number of HTTP requests served, by `METHOD path` (without query); for tests of caching and retries. */
   requestCounts(): Map<string, number>;
-  close(): Promise<void>;
 }

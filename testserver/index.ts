@@ -10,6 +10,7 @@ import { Controllers } from './controllers';
 import { FaultInjector } from './faults';
 import { nextSigningKey, signingKeyFromPem } from './jwt';
 import { kubeconfigYaml } from './kubeconfig';
+import { tokenConfig, validateOptions } from './options';
 import { Authorizer } from './rbac';
 import { mustFindKind } from './resources';
 import { seedBulk, seedDemo, seedSystem } from './seed';
@@ -17,31 +18,18 @@ import { ApiServer } from './server';
 import { Store, type NewObject } from './store';
 import { createServingTls } from './tls';
 
-export type { Fault, KObject, KubeconfigOptions, TestCluster, TestClusterOptions } from './api';
+export type { ClusterOptions, ClusterUnderTest, ClusterUser, Fault, KObject, KubeconfigOptions, TestCluster, TestClusterOptions } from './api';
 export { closedPort } from './ports';
 
-const defaultIssuer = 'https://kubernetes.default.svc.cluster.local';
-
-function validateOptions(opts: TestClusterOptions): void {
-  const max = opts.maxTokenExpirationSeconds ?? 0;
-  if (max !== 0 && (max < 3600 || max > 2 ** 32)) throw new Error('the service-account-max-token-expiration must be between 1 hour and 2^32 seconds');
-  const issuers = opts.issuers ?? [defaultIssuer];
-  if (issuers.length === 0) throw new Error('service-account-issuer is a required flag');
-  if (new Set(issuers).size !== issuers.length || issuers.some((i) => !i)) throw new Error('service-account-issuer contains empty or duplicate values');
-}
-
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
-  validateOptions(opts);
+  const tokens = tokenConfig(opts);
   const now = opts.now ?? Date.now;
-  const issuers = [...(opts.issuers ?? [defaultIssuer])];
+  const issuers = tokens.issuers;
   const [tls, signingKey] = await Promise.all([createServingTls(), opts.signingKeyPem ? Promise.resolve(signingKeyFromPem(opts.signingKeyPem)) : nextSigningKey(opts.keyType ?? 'RS256')]);
   const store = new Store(now);
   const ctx: ServerContext = {
     config: {
-      issuers,
-      apiAudiences: opts.apiAudiences && opts.apiAudiences.length ? [...opts.apiAudiences] : [...issuers],
-      maxTokenExpirationSeconds: opts.maxTokenExpirationSeconds ?? 0,
-      extendTokenExpiration: opts.extendTokenExpiration ?? true,
+      ...tokens,
       legacyTokenControllerDelayMs: opts.legacyTokenControllerDelayMs ?? 300,
       tokenSuccessCacheTtlMs: opts.tokenSuccessCacheTtlMs ?? 0,
     },
@@ -62,12 +50,25 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
   await server.listen(opts.port ?? 0);
   const url = `https://127.0.0.1:${server.port}`;
 
-  const kubeconfig = (k: KubeconfigOptions = {}): string => kubeconfigYaml({ ...k, url, caPem: tls.caPem, wrongCaPem: tls.wrongCaPem, adminToken: authn.adminToken });
+  const kubeconfig = (k: KubeconfigOptions = {}): string =>
+    kubeconfigYaml({ ...k, url, caPem: tls.caPem, wrongCaPem: tls.wrongCaPem, admin: { token: authn.adminToken }, credentialsOf: (u) => ({ token: authn.addStaticToken(u.name, u.groups ?? []) }) });
   const cluster: TestCluster = {
+    backend: 'testserver',
     url,
     caPem: tls.caPem,
     adminToken: authn.adminToken,
     issuer: issuers[0],
+    issuers: [...issuers],
+    // Getters: configure() changes these at run time.
+    get apiAudiences() {
+      return [...ctx.config.apiAudiences];
+    },
+    get maxTokenExpirationSeconds() {
+      return ctx.config.maxTokenExpirationSeconds;
+    },
+    get extendTokenExpiration() {
+      return ctx.config.extendTokenExpiration;
+    },
     kubeconfig,
     writeKubeconfig(file: string, k?: KubeconfigOptions): string {
       mkdirSync(dirname(file), { recursive: true });

@@ -167,9 +167,9 @@ export class ApiServer {
       case '/readyz':
         return { status: 200, text: 'ok', contentType: 'text/plain; charset=utf-8' };
       case '/.well-known/openid-configuration':
-        return openIdConfiguration(this.svc);
+        return openIdConfiguration(this.svc, req.headers);
       case '/openid/v1/jwks':
-        return jwks(this.svc);
+        return jwks(this.svc, req.headers);
     }
     return groupVersionHandler(path) ?? openApiV3(path) ?? pageNotFound;
   }

@@ -16,6 +16,8 @@ const signingAlgorithm = { name: 'ECDSA', hash: 'SHA-256' } as const;
 export interface ServingTls {
   /** PEM of the CA that signed `certPem`. */
   caPem: string;
+  /** PKCS#8 PEM of the CA's private key (ECDSA P-256): the real-cluster launcher signs client certificates with it. */
+  caKeyPem: string;
   certPem: string;
   keyPem: string;
   /** PEM of an unrelated CA, for kubeconfigs that must fail TLS verification. */
@@ -80,9 +82,10 @@ export async function createServingTls(): Promise<ServingTls> {
       await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
-  const keyDer = await webcrypto.subtle.exportKey('pkcs8', serverKeys.privateKey);
+  const [keyDer, caKeyDer] = await Promise.all([webcrypto.subtle.exportKey('pkcs8', serverKeys.privateKey), webcrypto.subtle.exportKey('pkcs8', caKeys.privateKey)]);
   return {
     caPem: ca.toString('pem') + '\n',
+    caKeyPem: pkcs8Pem(caKeyDer),
     certPem: cert.toString('pem') + '\n',
     keyPem: pkcs8Pem(keyDer),
     wrongCaPem: wrongCa.toString('pem') + '\n',

@@ -56,9 +56,14 @@ export async function fetchDiscovery(client: ContextClient, signal?: AbortSignal
   };
 }
 
-/** The cluster's public keys (`/openid/v1/jwks`). */
+/**
+ * The cluster's public keys (`/openid/v1/jwks`). kube-apiserver serves them only to an Accept that
+ * names `application/jwk-set+json` (or `*\/*`): the route is a go-restful WebService that
+ * `Produces("application/jwk-set+json")`, so the client's default `Accept: application/json` gets
+ * 406 Not Acceptable [src kubernetes pkg/routes/openidmetadata.go; go-restful route.go matchesAccept].
+ */
 export async function fetchJwks(client: ContextClient, signal?: AbortSignal): Promise<JWK[]> {
-  const body = await client.get<{ keys?: unknown }>('/openid/v1/jwks', undefined, signal);
+  const { body } = await client.request<{ keys?: unknown }>({ method: 'GET', path: '/openid/v1/jwks', headers: { accept: 'application/jwk-set+json, application/json' }, signal });
   const keys = Array.isArray(body.keys) ? body.keys : [];
   return keys.filter((k): k is JWK => typeof k === 'object' && k !== null && typeof (k as { kty?: unknown }).kty === 'string');
 }

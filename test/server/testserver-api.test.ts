@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { request } from 'node:https';
 import type { TestCluster } from '../../testserver/api';
 import { startTestCluster } from '../../testserver/index';
-import { call, mint, tokenRequest } from './testserver-helpers';
+import { call, JWKS_ACCEPT, mint, tokenRequest } from './testserver-helpers';
 
 const rbacGroup = 'rbac.authorization.k8s.io';
 
@@ -61,10 +61,14 @@ describe('test server: discovery and issuer discovery', () => {
     assert.equal(config.status, 200);
     assert.equal(config.headers['content-type'], 'application/json');
     assert.equal(config.headers['cache-control'], 'public, max-age=3600');
-    const jwks = await call(cluster, 'GET', '/openid/v1/jwks', { token: saToken });
+    const asJson = await call(cluster, 'GET', '/openid/v1/jwks', { token: saToken });
+    assert.equal(asJson.status, 406);
+    assert.equal(asJson.text, '406: Not Acceptable\n\nAvailable representations: application/jwk-set+json');
+    const jwks = await call(cluster, 'GET', '/openid/v1/jwks', { token: saToken, headers: JWKS_ACCEPT });
+    assert.equal(jwks.status, 200);
     assert.equal(jwks.headers['content-type'], 'application/jwk-set+json');
     assert.equal(jwks.headers['cache-control'], 'public, max-age=3600');
-    const jane = await call(cluster, 'GET', '/openid/v1/jwks', { token: cluster.userToken('jane') });
+    const jane = await call(cluster, 'GET', '/openid/v1/jwks', { token: cluster.userToken('jane'), headers: JWKS_ACCEPT });
     assert.equal(jane.status, 403);
   });
 });

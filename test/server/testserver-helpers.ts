@@ -21,6 +21,12 @@ export interface CallOptions {
   headers?: Record<string, string | string[]>;
 }
 
+/**
+ * The Accept a JWKS request needs: kube-apiserver's JWKS route produces only application/jwk-set+json
+ * and answers 406 to `Accept: application/json` (go-restful route selection).
+ */
+export const JWKS_ACCEPT = { Accept: 'application/jwk-set+json' };
+
 export function call(cluster: TestCluster, method: string, urlPath: string, opts: CallOptions = {}): Promise<RawResponse> {
   const url = new URL(urlPath, cluster.url);
   const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);

@@ -7,7 +7,7 @@ import * as jose from 'jose';
 import type { TestCluster } from '../../testserver/api';
 import { startTestCluster } from '../../testserver/index';
 import { keyId, publicJwk, signingKeyFromPem } from '../../testserver/jwt';
-import { call, decodePart, mint, rawPart, tokenRequest, tokenReview } from './testserver-helpers';
+import { call, decodePart, JWKS_ACCEPT, mint, rawPart, tokenRequest, tokenReview } from './testserver-helpers';
 import { ecdsaJwk, ecdsaKid, ecdsaPrivateKey, rsaJwk, rsaKid, rsaPrivateKey, rsaPublicKey } from './testserver-keys';
 
 const kubeAudience = 'https://kubernetes.default.svc.cluster.local';
@@ -44,7 +44,7 @@ describe('test server: TokenRequest and JWTs', () => {
 
   it('publishes a JWKS that verifies minted tokens with jose, kid = base64url(sha256(SPKI))', async () => {
     const token = await mint(cluster, 'demo', 'reader');
-    const jwks = await call(cluster, 'GET', '/openid/v1/jwks');
+    const jwks = await call(cluster, 'GET', '/openid/v1/jwks', { headers: JWKS_ACCEPT });
     const keys = jwks.body.keys as jose.JWK[];
     assert.equal(keys.length, 1);
     assert.deepEqual(Object.keys(keys[0]), ['use', 'kty', 'kid', 'alg', 'n', 'e']);
@@ -175,7 +175,7 @@ describe('test server: issuers, audiences and ES256', () => {
     const claims = decodePart(token, 1);
     assert.equal(claims.iss, 'https://issuer.example.com');
     assert.deepEqual(claims.aud, ['https://issuer.example.com', 'https://old.example.com']);
-    const jwks = await call(cluster, 'GET', '/openid/v1/jwks');
+    const jwks = await call(cluster, 'GET', '/openid/v1/jwks', { headers: JWKS_ACCEPT });
     const key = (jwks.body.keys as jose.JWK[])[0];
     assert.deepEqual(Object.keys(key), ['use', 'kty', 'kid', 'crv', 'alg', 'x', 'y']);
     const verified = await jose.jwtVerify(token, await jose.importJWK(key, 'ES256'), { issuer: 'https://issuer.example.com', audience: 'https://old.example.com' });
@@ -205,7 +205,7 @@ describe('test server: signing with the reference test keys; several issuers', (
   it('publishes the §9.3 JWKS entry and kid when signing with the §9.2 RSA key', async () => {
     const cluster = await startTestCluster({ signingKeyPem: rsaPrivateKey, seed: 'empty' });
     try {
-      assert.equal((await call(cluster, 'GET', '/openid/v1/jwks')).text, `{"keys":[${rsaJwk}]}`);
+      assert.equal((await call(cluster, 'GET', '/openid/v1/jwks', { headers: JWKS_ACCEPT })).text, `{"keys":[${rsaJwk}]}`);
       const token = await mint(cluster, 'default', 'default');
       assert.equal(rawPart(token, 0), `{"alg":"RS256","kid":"${rsaKid}"}`);
       await jose.jwtVerify(token, await jose.importSPKI(rsaPublicKey, 'RS256'), { audience: kubeAudience });

@@ -4,6 +4,7 @@
  */
 import type { KObject } from '../api';
 import { admit, randomSuffix } from '../admission';
+import { validateFields } from '../fieldValidation';
 import { isDryRun, json, parseJsonObject, type ApiRequest, type ApiResponse, type Services } from '../http';
 import { isRecord } from '../jwt';
 import { apiVersionOf, core, type ResourceType } from '../resources';
@@ -61,6 +62,7 @@ export function listObjects(req: ApiRequest, svc: Services, rt: ResourceType): A
 export function createObject(req: ApiRequest, svc: Services, rt: ResourceType): ApiResponse {
   const body = parseJsonObject(req);
   checkTypeMeta(rt, body);
+  validateFields(req, rt, body, 'create');
   const meta = { ...(isRecord(body.metadata) ? body.metadata : {}) } as Record<string, unknown>;
   const ns = req.info.namespace;
   if (rt.namespaced) {
@@ -114,6 +116,7 @@ function replace(req: ApiRequest, svc: Services, rt: ResourceType, old: KObject,
 export function updateObject(req: ApiRequest, svc: Services, rt: ResourceType): ApiResponse {
   const body = parseJsonObject(req);
   checkTypeMeta(rt, body);
+  validateFields(req, rt, body, 'update');
   const old = svc.ctx.store.mustGet(rt, req.info.namespace, req.info.name);
   return replace(req, svc, rt, old, body);
 }

@@ -1,66 +1,31 @@
 /**
- * The extension's cluster layer against ONE cluster, asserting only documented kube-apiserver
- * behaviour, so the same file runs against the in-repo test server (in `npm test`) and against a real
- * cluster: `K8S_TOKENS_CLUSTER_KUBECONFIG=~/.kube/config npm run test:cluster` (optionally
- * K8S_TOKENS_CLUSTER_CONTEXT). It needs cluster-admin-like rights: it creates a scratch namespace
- * `k8s-tokens-conformance-<random>` with a ServiceAccount, a Secret, a Role and a RoleBinding, and
- * deletes the namespace afterwards. `kubectl` must be on PATH (the exported kubeconfig is checked with it).
+ * The extension's cluster layer (src/kube) against each backend (env.ts, backends.ts), asserting only
+ * documented kube-apiserver behaviour: the test server in the unit tier, the real kube-apiserver in
+ * `npm run test:real`, or any cluster with `K8S_TOKENS_CLUSTER_KUBECONFIG=~/.kube/config npm run
+ * test:cluster` (admin-like rights; `kubectl` on PATH checks the exported kubeconfig).
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as k from '../../src/kube/index';
 import { buildKubeconfig } from '../../src/tokens/kubeconfigExport';
-import { startTestCluster } from '../../testserver/index';
-import type { TestCluster } from '../../testserver/api';
-import { claimsOf } from './kube-fixture';
+import { claimsOf } from '../server/kube-fixture';
+import { forEachBackend } from './env';
 
 const execFileP = promisify(execFile);
-const realKubeconfig = process.env.K8S_TOKENS_CLUSTER_KUBECONFIG;
-const target = realKubeconfig ? `the cluster of ${realKubeconfig}` : 'the in-repo test API server';
 
-/** Polls until `probe` returns true: real API servers cache authentication (10 s) and RBAC briefly. */
-async function eventually(probe: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-describe(`cluster conformance (${target})`, function () {
-  this.timeout(60_000);
-  const ns = `k8s-tokens-conformance-${k.randomSuffix(6)}`;
+forEachBackend('cluster conformance', (env) => {
   const sa = 'conformance';
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-tokens-conformance-'));
-  let cluster: TestCluster | undefined;
-  let conns: k.KubeConnections;
+  let ns: string;
   let admin: k.ContextClient;
   let saUid: string;
 
   before(async () => {
-    let file = realKubeconfig;
-    if (!file) {
-      cluster = await startTestCluster({ seed: 'empty' });
-      file = cluster.writeKubeconfig(path.join(dir, 'admin'), { contextName: 'conformance-admin' });
-    }
-    conns = new k.KubeConnections([file], { timeoutMs: 15_000, retries: 2, maxRetryAfterMs: 5000 });
-    const context = process.env.K8S_TOKENS_CLUSTER_CONTEXT ?? conns.kubeconfigs.currentContext;
-    assert.ok(context, `no context in ${file}`);
-    admin = conns.client(context);
-    await admin.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } });
-    await admin.request({ method: 'POST', path: `/api/v1/namespaces/${ns}/serviceaccounts`, body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa } } });
-    saUid = (await k.getServiceAccount(admin, ns, sa)).uid;
-  });
-
-  after(async () => {
-    await admin?.request({ method: 'DELETE', path: `/api/v1/namespaces/${ns}` }).catch(() => undefined);
-    conns?.dispose();
-    await cluster?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    ns = env.ns;
+    admin = env.admin;
+    saUid = await env.serviceAccount(sa);
   });
 
   it('pages through namespaces with limit/continue and finds the scratch namespace', async () => {
@@ -120,13 +85,13 @@ describe(`cluster conformance (${target})`, function () {
     assert.equal((claimsOf(res.token)['kubernetes.io'] as { secret: { name: string } }).secret.name, secret.name);
     assert.equal((await k.tokenReview(admin, res.token)).authenticated, true);
     assert.equal(await k.deleteSecret(admin, ns, secret.name), true);
-    await eventually(async () => !(await k.tokenReview(admin, res.token)).authenticated, 'the bound token is rejected');
+    await env.eventually(async () => !(await k.tokenReview(admin, res.token)).authenticated, 'the bound token is rejected');
   });
 
   it('exports a kubeconfig that kubectl accepts as the ServiceAccount', async () => {
     const { token } = await k.requestToken(admin, { namespace: ns, serviceAccount: sa });
     const info = admin.clusterInfo();
-    const file = path.join(dir, 'exported');
+    const file = path.join(env.dir, 'exported');
     const text = buildKubeconfig({ clusterName: 'conformance', server: info.server, caPem: admin.caData(), tlsServerName: info.tlsServerName, insecureSkipTlsVerify: info.skipTLSVerify, sourceContext: admin.context, namespace: ns, serviceAccount: sa, token });
     fs.writeFileSync(file, text, { mode: 0o600 });
     const { stdout } = await execFileP('kubectl', ['--kubeconfig', file, 'auth', 'whoami', '-o', 'json'], { timeout: 30_000 });
@@ -152,8 +117,8 @@ describe(`cluster conformance (${target})`, function () {
       path: `${rbac}/rolebindings`,
       body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'read-configmaps' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read-configmaps' }, subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ns }] },
     });
-    await eventually(async () => (await k.serviceAccountAccessReview(admin, { namespace: ns, name: sa }, attrs)).allowed, 'the SubjectAccessReview allows list configmaps');
-    await eventually(async () => (await asSa.get(`/api/v1/namespaces/${ns}/configmaps`).then(() => true, () => false)), 'the token may list configmaps');
+    await env.eventually(async () => (await k.serviceAccountAccessReview(admin, { namespace: ns, name: sa }, attrs)).allowed, 'the SubjectAccessReview allows list configmaps');
+    await env.eventually(async () => (await asSa.get(`/api/v1/namespaces/${ns}/configmaps`).then(() => true, () => false)), 'the token may list configmaps');
     assert.equal((await k.serviceAccountAccessReview(admin, { namespace: ns, name: sa }, { ...attrs, verb: 'delete' })).allowed, false);
     const bindings = await k.listBindingsFor(admin, { namespace: ns, name: sa });
     assert.ok(bindings.bindings.some((b) => b.name === 'read-configmaps'), 'the RoleBinding is found for the ServiceAccount');

@@ -1,0 +1,55 @@
+/**
+ * The servers a differential test runs against, and ONE shared instance of each for the whole run.
+ *
+ * `K8S_TOKENS_BACKENDS` (comma list) selects them:
+ *   - `testserver`: the in-repo test API server (default when the variable is unset);
+ *   - `kube-apiserver`: real etcd + kube-apiserver + kube-controller-manager built from Go modules
+ *     (`npm run test:real` sets this after building them; missing binaries fail with how to build);
+ *   - `kubeconfig`: an existing cluster, `K8S_TOKENS_CLUSTER_KUBECONFIG` (+ `K8S_TOKENS_CLUSTER_CONTEXT`),
+ *     selected automatically when that variable is set (`npm run test:cluster`).
+ * Both started backends get the same token flags: `productionLikeOptions()` of testserver/options.ts.
+ */
+import type { ClusterUnderTest } from '../../testserver/api';
+import { startTestCluster } from '../../testserver/index';
+import { productionLikeOptions } from '../../testserver/options';
+import { closeSharedRealClusters, sharedRealCluster } from '../../realcluster/launcher/index';
+import { externalCluster } from './external';
+
+export type BackendName = 'testserver' | 'kube-apiserver' | 'kubeconfig';
+const ALL: readonly BackendName[] = ['testserver', 'kube-apiserver', 'kubeconfig'];
+
+export function selectedBackends(env: NodeJS.ProcessEnv = process.env): BackendName[] {
+  if (env.K8S_TOKENS_CLUSTER_KUBECONFIG && !env.K8S_TOKENS_BACKENDS) return ['kubeconfig'];
+  const names = (env.K8S_TOKENS_BACKENDS ?? 'testserver').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!ALL.includes(n as BackendName)) throw new Error(`K8S_TOKENS_BACKENDS: unknown backend "${n}" (known: ${ALL.join(', ')})`);
+  }
+  return names as BackendName[];
+}
+
+let testServer: Promise<ClusterUnderTest> | undefined;
+let external: Promise<ClusterUnderTest> | undefined;
+
+/** The run's shared cluster of `backend`, started on first use. */
+export function sharedCluster(backend: BackendName): Promise<ClusterUnderTest> {
+  switch (backend) {
+    case 'testserver':
+      // seed 'empty': only what a fresh kube-apiserver has (system namespaces, default ServiceAccounts, bootstrap RBAC).
+      return (testServer ??= startTestCluster({ seed: 'empty', ...productionLikeOptions() }));
+    case 'kube-apiserver':
+      return sharedRealCluster(productionLikeOptions());
+    case 'kubeconfig': {
+      const file = process.env.K8S_TOKENS_CLUSTER_KUBECONFIG;
+      if (!file) return Promise.reject(new Error('the kubeconfig backend needs K8S_TOKENS_CLUSTER_KUBECONFIG'));
+      return (external ??= externalCluster(file, process.env.K8S_TOKENS_CLUSTER_CONTEXT));
+    }
+  }
+}
+
+/** Closes every shared cluster (the mocha root hook in hooks.ts calls this once at the end). */
+export async function closeSharedClusters(): Promise<void> {
+  const started = [testServer, external];
+  testServer = external = undefined;
+  for (const c of started) await (await c?.catch(() => undefined))?.close();
+  await closeSharedRealClusters();
+}
