@@ -32,7 +32,7 @@ export interface ExpiryOptions {
   notifyBeforeMs: number;
 }
 
-/** Below this share of its lifetime left, a token counts as expiring (the kubelet refreshes at 80 %). */
+/** The largest share of its lifetime a token is announced as expiring for (the kubelet refreshes at 80 %). */
 export const EXPIRING_FRACTION = 0.2;
 /** The kubelet refreshes a projected token older than 24 hours whatever its lifetime. */
 const KUBELET_MAX_TTL_MS = 24 * 3600 * 1000;
@@ -54,11 +54,19 @@ export function kubeletRefreshAt(t: TimedToken): number {
   return Math.min(t.statusExpiresAt - EXPIRING_FRACTION * ttlMs, iat + KUBELET_MAX_TTL_MS);
 }
 
-/** From when a token counts as expiring: notifyBefore ahead of its deadline, or 80 % into its life. */
+/**
+ * How long before its deadline a token is announced as expiring: k8sTokens.expiry.notifyBeforeMinutes,
+ * but never more than 20 % of the token's lifetime, so a 10-minute token is not "expiring" (and not
+ * announced) the moment it is minted. With notifications off, the last 20 % of the lifetime.
+ */
+export function warningWindowMs(t: TimedToken, notifyBeforeMs: number): number {
+  const byFraction = EXPIRING_FRACTION * Math.max(0, deadlineOf(t) - t.issuedAt);
+  return notifyBeforeMs > 0 ? Math.min(notifyBeforeMs, byFraction) : byFraction;
+}
+
+/** From when a token counts as expiring: the warning window before its deadline. */
 export function expiringFrom(t: TimedToken, opts: ExpiryOptions): number {
-  const deadline = deadlineOf(t);
-  const byFraction = deadline - EXPIRING_FRACTION * Math.max(0, deadline - t.issuedAt);
-  return opts.notifyBeforeMs > 0 ? Math.min(byFraction, deadline - opts.notifyBeforeMs) : byFraction;
+  return deadlineOf(t) - warningWindowMs(t, opts.notifyBeforeMs);
 }
 
 export function tokenStatus(t: TimedToken, now: number, opts: ExpiryOptions): TokenStatus {
@@ -95,7 +103,7 @@ export interface NotificationPlan<T extends TimedToken> {
   nextCheckAt?: number;
 }
 
-/** Which tokens reach `notifyBefore` of their deadline now, and when the next one will. */
+/** Which tokens are inside their warning window now (see warningWindowMs), and when the next one will be. */
 export function planNotifications<T extends TimedToken>(tokens: readonly T[], now: number, notifyBeforeMs: number, notified: ReadonlySet<string>): NotificationPlan<T> {
   if (notifyBeforeMs <= 0) return { due: [] };
   const due: T[] = [];
@@ -104,7 +112,7 @@ export function planNotifications<T extends TimedToken>(tokens: readonly T[], no
     if (t.revokedAt !== undefined || notified.has(notificationKey(t))) continue;
     const deadline = deadlineOf(t);
     if (now >= deadline) continue;
-    const opensAt = deadline - notifyBeforeMs;
+    const opensAt = deadline - warningWindowMs(t, notifyBeforeMs);
     if (now >= opensAt) due.push(t);
     else nextCheckAt = Math.min(nextCheckAt ?? opensAt, opensAt);
   }

@@ -18,6 +18,8 @@ export interface TokenHover {
 export interface TokenHoverOptions {
   maxLineLength: number;
   now: number;
+  /** Display language for dates (vscode.env.language). */
+  locale?: string;
   decodeCommand: string;
   checkCommand: string;
 }
@@ -29,7 +31,7 @@ export function tokenHoverAt(line: string, character: number, opts: TokenHoverOp
   const decoded = decodeJwt(span.text);
   // eyJ…-looking text that is not a JWT (a base64 JSON blob) gets no hover rather than an error.
   if (!decoded.ok) return undefined;
-  const explanation = explainJwt(decoded, { now: opts.now });
+  const explanation = explainJwt(decoded, { now: opts.now, locale: opts.locale });
   const markdown = hoverMarkdown(explanation, { decodeCommand: opts.decodeCommand, checkCommand: opts.checkCommand, token: span.text });
   return { markdown, start: span.start, end: span.end };
 }

@@ -1,5 +1,6 @@
 /** Handlers of mintToken, mintRevocableToken, remintToken, copyToken and forgetToken. */
 import * as vscode from 'vscode';
+import { displayDate } from '../common/dates';
 import type { Services } from '../common/services';
 import { mint, type MintOutcome } from './mint';
 import { askAudiences, askBinding, askDuration, optionsFromArg, type MintOptions } from './mintOptions';
@@ -54,7 +55,7 @@ async function pickKept(store: TokenStore, title: string): Promise<KeptToken | u
   const items = store.list().map((t) => ({
     label: `${t.params.namespace}/${t.params.serviceAccount}`,
     description: t.params.context,
-    detail: t.revokedAt ? vscode.l10n.t('revoked') : vscode.l10n.t('expires {0}', new Date(t.expiresAt).toLocaleString()),
+    detail: t.revokedAt ? vscode.l10n.t('revoked') : vscode.l10n.t('expires {0}', displayDate(t.expiresAt)),
     entry: t,
   }));
   if (items.length === 0) {
@@ -104,7 +105,7 @@ export async function forgetTokenCommand(store: TokenStore, arg: unknown): Promi
   await store.forget(entry.id);
   if (entry.revocableSecret && !entry.revokedAt) {
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Forgotten here, but the token stays valid until {0}. Delete Secret {1} to revoke it.', new Date(entry.expiresAt).toLocaleString(), entry.revocableSecret),
+      vscode.l10n.t('Forgotten here, but the token stays valid until {0}. Delete Secret {1} to revoke it.', displayDate(entry.expiresAt), entry.revocableSecret),
     );
   }
   return { forgotten: true };

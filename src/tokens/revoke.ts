@@ -5,6 +5,7 @@
  * nothing destructive without a modal confirmation.
  */
 import * as vscode from 'vscode';
+import { displayDate } from '../common/dates';
 import type { Services } from '../common/services';
 import { describeKubeError, describePermission } from '../kube/describe';
 import { KubeError } from '../kube/errors';
@@ -147,7 +148,7 @@ async function revokeRevocable(services: Services, store: TokenStore, entry: Kep
 async function revokeOther(services: Services, store: TokenStore, entry: KeptToken, args: RevokeArgs): Promise<RevokeOutcome> {
   const { namespace, serviceAccount } = entry.params;
   const bound = entry.boundObject;
-  const until = new Date(entry.expiresAt).toLocaleString();
+  const until = displayDate(entry.expiresAt);
   const lines = [vscode.l10n.t('Kubernetes cannot revoke a single TokenRequest token. The options are:')];
   const offered: RevokeAction[] = [];
   if (bound && (bound.kind === 'Pod' || bound.kind === 'Secret')) {

@@ -12,6 +12,7 @@ import {
   planNotifications,
   timelineAxis,
   tokenStatus,
+  warningWindowMs,
   type TimedToken,
 } from '../../src/expiry/timeline';
 
@@ -33,23 +34,35 @@ describe('expiry timeline: status', () => {
 
   it('is valid until notifyBefore ahead of the deadline, then expiring, then expired', () => {
     assert.equal(tokenStatus(oneHour, T0 + 5 * MIN, tenMinutes), 'valid');
-    assert.equal(tokenStatus(oneHour, T0 + 47 * MIN, tenMinutes), 'valid');
-    // 80 % of 60 min is 48 min: the 20 % rule starts earlier than "10 minutes before".
-    assert.equal(tokenStatus(oneHour, T0 + 48 * MIN, tenMinutes), 'expiring');
+    assert.equal(tokenStatus(oneHour, T0 + 49 * MIN, tenMinutes), 'valid');
+    assert.equal(tokenStatus(oneHour, T0 + 50 * MIN, tenMinutes), 'expiring');
     assert.equal(tokenStatus(oneHour, T0 + 59 * MIN, tenMinutes), 'expiring');
     assert.equal(tokenStatus(oneHour, T0 + 60 * MIN, tenMinutes), 'expired');
   });
 
-  it('uses notifyBefore when it comes before the 20 % point', () => {
+  // Issue 12, bug 7: notifyBefore 10 min on a 10-minute token made it "expiring" (and announced) at once.
+  it('fits the window to the lifetime: never expiring at the moment of minting', () => {
+    const tenMinuteToken = token('t', 600);
+    assert.equal(warningWindowMs(tenMinuteToken, 10 * MIN), 2 * MIN, '20 % of 10 minutes');
+    assert.equal(tokenStatus(tenMinuteToken, T0, tenMinutes), 'valid');
+    assert.equal(tokenStatus(tenMinuteToken, T0 + 7.9 * MIN, tenMinutes), 'valid');
+    assert.equal(tokenStatus(tenMinuteToken, T0 + 8 * MIN, tenMinutes), 'expiring');
+    assert.deepEqual(planNotifications([tenMinuteToken], T0, 10 * MIN, new Set()), { due: [], nextCheckAt: T0 + 8 * MIN });
+    assert.deepEqual(planNotifications([tenMinuteToken], T0 + 8 * MIN, 10 * MIN, new Set()).due, [tenMinuteToken]);
+    // A huge setting is capped the same way.
     const day = token('d', 86400);
-    // 20 % of a day is 4.8 h (from 19.2 h on); notifyBefore 6 h opens the window earlier, at 18 h.
-    assert.equal(tokenStatus(day, T0 + 17.9 * HOUR, { notifyBeforeMs: 6 * HOUR }), 'valid');
-    assert.equal(tokenStatus(day, T0 + 18 * HOUR, { notifyBeforeMs: 6 * HOUR }), 'expiring');
-    assert.equal(tokenStatus(day, T0 + 17 * HOUR, tenMinutes), 'valid');
-    assert.equal(tokenStatus(day, T0 + 19.3 * HOUR, tenMinutes), 'expiring');
+    assert.equal(warningWindowMs(day, 30 * DAY), 0.2 * DAY);
+    assert.equal(tokenStatus(day, T0 + 19.1 * HOUR, { notifyBeforeMs: 6 * HOUR }), 'valid');
+    assert.equal(tokenStatus(day, T0 + 19.2 * HOUR, { notifyBeforeMs: 6 * HOUR }), 'expiring');
   });
 
-  it('ignores the absolute threshold when notifyBefore is 0 (notifications off)', () => {
+  it('uses notifyBefore when it is shorter than 20 % of the lifetime', () => {
+    const day = token('d', 86400);
+    assert.equal(tokenStatus(day, T0 + 23.8 * HOUR, tenMinutes), 'valid');
+    assert.equal(tokenStatus(day, T0 + 23.9 * HOUR, tenMinutes), 'expiring');
+  });
+
+  it('uses the last 20 % when notifyBefore is 0 (notifications off)', () => {
     assert.equal(tokenStatus(oneHour, T0 + 47 * MIN, { notifyBeforeMs: 0 }), 'valid');
     assert.equal(tokenStatus(oneHour, T0 + 49 * MIN, { notifyBeforeMs: 0 }), 'expiring');
   });
@@ -73,7 +86,7 @@ describe('expiry timeline: status', () => {
   });
 
   it('knows when the status changes next', () => {
-    assert.equal(nextStatusChange(oneHour, T0, tenMinutes), T0 + 48 * MIN);
+    assert.equal(nextStatusChange(oneHour, T0, tenMinutes), T0 + 50 * MIN);
     assert.equal(nextStatusChange(oneHour, T0 + 50 * MIN, tenMinutes), T0 + HOUR);
     assert.equal(nextStatusChange(oneHour, T0 + 2 * HOUR, tenMinutes), undefined);
   });
