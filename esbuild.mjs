@@ -4,6 +4,7 @@
 //  - dist/kube.js: the cluster layer (client-node, jose JWKS verification), required on first use.
 //  - dist/yaml.js: the `yaml` package (115 KB), required on first use through src/common/yaml.ts.
 //  - dist/webview/dashboard.js: the expiry dashboard's browser script.
+//  - dist/webview/mintResult.js: the "Minted token" panel's browser script.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -54,6 +55,14 @@ const builds = [
     target: 'es2022',
     entryPoints: ['webview/dashboard.ts'],
     outfile: 'dist/webview/dashboard.js',
+  },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['webview/mintResult.ts'],
+    outfile: 'dist/webview/mintResult.js',
   },
 ];
 

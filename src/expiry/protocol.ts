@@ -8,7 +8,7 @@
  *   rendered {ids} ─────────────────────▶  (acknowledges what is on screen)
  *   action {action, id} ────────────────▶  runs k8sTokens.<action>Token(id)
  *          ◀─────────────────────────────  actionDone {id, action, ok}
- *   reveal {id} ────────────────────────▶  reads SecretStorage
+ *   reveal {id} ────────────────────────▶  asks the user (modal, "Keep Hidden" first), reads SecretStorage
  *          ◀─────────────────────────────  revealed {id, value} | revealFailed {id, message}
  *          ◀─────────────────────────────  conceal (panel hidden)
  *

@@ -1,6 +1,7 @@
 /**
- * When a kept token turns from valid to expiring, stale or expired, where the kubelet would refresh
- * it, and how a set of tokens fits on one time axis. Pure (no `vscode`): the extension host (status
+ * When a kept token turns from valid to expiring, stale or expired, and how a set of tokens fits on
+ * one time axis. (No kubelet refreshes a kept token: they are all minted by hand, so the dashboard
+ * draws no kubelet refresh point.) Pure (no `vscode`): the extension host (status
  * bar, notifications) and the dashboard webview (live countdown) compute from the same code.
  *
  * The "deadline" of a token is the time the user should act by: `warnafter` for tokens the API
@@ -16,7 +17,7 @@ export interface TimedToken {
   issuedAt: number;
   /** JWT exp, ms. */
   expiresAt: number;
-  /** status.expirationTimestamp, ms: the un-extended expiry the kubelet computes its refresh from. */
+  /** status.expirationTimestamp, ms: the un-extended expiry. */
   statusExpiresAt: number;
   /** kubernetes.io.warnafter, ms. */
   warnAfter?: number;
@@ -32,26 +33,13 @@ export interface ExpiryOptions {
   notifyBeforeMs: number;
 }
 
-/** The largest share of its lifetime a token is announced as expiring for (the kubelet refreshes at 80 %). */
+/** The largest share of its lifetime a token is announced as expiring for (a kubelet refreshes its tokens at 80 %). */
 export const EXPIRING_FRACTION = 0.2;
-/** The kubelet refreshes a projected token older than 24 hours whatever its lifetime. */
-const KUBELET_MAX_TTL_MS = 24 * 3600 * 1000;
 /** setTimeout fires at once for delays above 2^31-1 ms; callers re-plan at least this often. */
 export const MAX_TIMER_MS = 3600 * 1000;
 
 export function deadlineOf(t: TimedToken): number {
   return t.warnAfter !== undefined && t.warnAfter < t.expiresAt ? t.warnAfter : t.expiresAt;
-}
-
-/**
- * When the kubelet would start refreshing this token had it been projected into a pod
- * (pkg/kubelet/token/token_manager.go, jitter left out): 80 % into the un-extended lifetime counted
- * back from status.expirationTimestamp, or 24 h after issue, whichever comes first.
- */
-export function kubeletRefreshAt(t: TimedToken): number {
-  const ttlMs = t.grantedSeconds * 1000;
-  const iat = t.statusExpiresAt - ttlMs;
-  return Math.min(t.statusExpiresAt - EXPIRING_FRACTION * ttlMs, iat + KUBELET_MAX_TTL_MS);
 }
 
 /**
@@ -197,7 +185,6 @@ export interface BarLayout {
   /** True when the JWT stays valid beyond the bar's end (an extended token). */
   continues: boolean;
   warnAfter?: number;
-  refresh: number;
 }
 
 /** Where a token's bar and marks sit on the axis. Bars never shrink below 0.5 % so each stays visible. */
@@ -209,7 +196,6 @@ export function barLayout(axis: Axis, t: TimedToken): BarLayout {
     width: Math.max(0.5, right - left),
     continues: deadlineOf(t) < t.expiresAt,
     warnAfter: t.warnAfter !== undefined ? axisPercent(axis, t.warnAfter) : undefined,
-    refresh: axisPercent(axis, kubeletRefreshAt(t)),
   };
 }
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { contentSecurityPolicy, dashboardHtml } from '../../src/expiry/dashboardHtml';
+import { contentSecurityPolicy, webviewHtml } from '../../src/common/webviewHtml';
 import { actionOutcome, toDashboardToken } from '../../src/expiry/dashboardModel';
 import { isDashboardState, isHostMessage, parseWebviewMessage, TOKEN_ACTIONS, type DashboardToken } from '../../src/expiry/protocol';
 import type { KeptToken } from '../../src/tokens/tokenStore';
@@ -116,7 +116,7 @@ describe('expiry dashboard model', () => {
 });
 
 describe('expiry dashboard HTML', () => {
-  const html = dashboardHtml({
+  const html = webviewHtml({
     cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
     nonce: 'bm9uY2Ux',
     scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/dashboard.js',

@@ -5,7 +5,6 @@ import {
   deadlineOf,
   formatCountdown,
   formatShort,
-  kubeletRefreshAt,
   nearestExpiry,
   nextStatusChange,
   notificationKey,
@@ -92,23 +91,6 @@ describe('expiry timeline: status', () => {
   });
 });
 
-describe('expiry timeline: kubelet refresh point', () => {
-  it('is at 80 % of the lifetime', () => {
-    assert.equal(kubeletRefreshAt(token('a', 3600)), T0 + 48 * MIN);
-    assert.equal(kubeletRefreshAt(token('b', 600)), T0 + 8 * MIN);
-  });
-
-  it('counts from status.expirationTimestamp and the un-extended lifetime for extended tokens', () => {
-    const warnAfter = T0 + 3607_000;
-    const extended = token('x', 365 * 86400, { warnAfter, statusExpiresAt: warnAfter, grantedSeconds: 3607 });
-    assert.equal(kubeletRefreshAt(extended), warnAfter - 0.2 * 3607_000);
-  });
-
-  it('is at most 24 hours after issue', () => {
-    assert.equal(kubeletRefreshAt(token('w', 7 * 86400)), T0 + DAY);
-  });
-});
-
 describe('expiry timeline: notifications', () => {
   const a = token('a', 3600);
   const b = token('b', 7200);
@@ -187,7 +169,6 @@ describe('expiry timeline: shared axis', () => {
       const bar = barLayout(axis, t);
       assert.ok(bar.left >= 0 && bar.left + bar.width <= 100.5, `${t.id}: ${bar.left} + ${bar.width}`);
       assert.ok(bar.width >= 0.5, 'every bar stays visible');
-      assert.ok(bar.refresh >= bar.left && bar.refresh <= bar.left + bar.width);
     }
     // Bars are proportional: a token living twice as long gets a bar twice as wide.
     const short = barLayout(axis, token('s', 10 * 86400));

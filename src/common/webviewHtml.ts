@@ -1,9 +1,9 @@
 /**
- * The dashboard's HTML shell: a CSP that allows only our stylesheet and the one script carrying
+ * The HTML shell of our webviews (expiry dashboard, mint result): a CSP that allows only our stylesheet and the one script carrying
  * this load's nonce, and an empty #app the script fills. Pure, so the policy is unit-tested.
  */
 
-export interface DashboardHtmlInput {
+export interface WebviewHtmlInput {
   /** webview.cspSource */
   cspSource: string;
   /** Fresh per load, from crypto.randomBytes. */
@@ -20,7 +20,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   return `default-src 'none'; style-src ${cspSource}; script-src 'nonce-${nonce}'; img-src ${cspSource}`;
 }
 
-export function dashboardHtml(input: DashboardHtmlInput): string {
+export function webviewHtml(input: WebviewHtmlInput): string {
   const a = (s: string): string => escapeAttr(s);
   return `<!DOCTYPE html>
 <html lang="${a(input.lang)}">

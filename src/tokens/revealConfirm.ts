@@ -1,0 +1,21 @@
+/**
+ * The host's question before a token value goes to a webview (mint result, expiry dashboard):
+ * a modal whose first, default button keeps the token hidden, so Enter never reveals it.
+ */
+import * as vscode from 'vscode';
+import { displayDate } from '../common/dates';
+
+export async function confirmReveal(who: string, expiresAt: number): Promise<boolean> {
+  const keepHidden = vscode.l10n.t('Keep Hidden');
+  const reveal = vscode.l10n.t('Reveal');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Show the token of {0} on screen?', who),
+    {
+      modal: true,
+      detail: vscode.l10n.t('Anyone who sees your screen (or a screen share) can use it until {0}. It is hidden again after 30 seconds. Copy puts it on the clipboard without showing it.', displayDate(expiresAt)),
+    },
+    keepHidden,
+    reveal,
+  );
+  return choice === reveal;
+}
