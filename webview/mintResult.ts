@@ -6,7 +6,8 @@
  */
 import * as l10n from '@vscode/l10n';
 import { formatCountdown } from '../src/expiry/timeline';
-import { formatDateTime, humanDuration } from '../src/jwt/time';
+import { formatDateCompact, formatDateTime } from '../src/jwt/time';
+import { formatDuration } from '../src/tokens/duration';
 import { isResultHostMessage, isResultState, type MintResultView, type ResultAction, type ResultHostMessage, type ResultState, type ResultWebviewMessage } from '../src/tokens/resultProtocol';
 import { el } from './dom';
 
@@ -29,7 +30,8 @@ let countdown: HTMLElement | undefined;
 const busy = new Set<ResultAction>();
 
 const date = (ms: number): string => formatDateTime(ms, lang);
-const lifetime = (seconds: number): string => humanDuration(seconds);
+// Lifetimes as they are typed (2h, 45m, 1h7s), like the lifetime list and the grant notes.
+const lifetime = (seconds: number): string => formatDuration(seconds);
 
 function button(action: ResultAction, label: string, hint: string, opts: { primary?: boolean; disabled?: boolean } = {}): HTMLButtonElement {
   const b = el('button', { className: `action action-${action}${opts.primary ? ' primary' : ''}`, text: label, title: hint, attrs: { type: 'button' } });
@@ -92,11 +94,13 @@ function render(state: ResultState): void {
     'dl',
     { className: 'facts' },
     row(l10n.t('Lifetime'), granted),
-    row(l10n.t('Valid'), l10n.t('{0} → {1}', date(r.issuedAt), date(r.expiresAt)), ' ', countdown),
+    row(l10n.t('Valid'), l10n.t('{0} → {1}', date(r.issuedAt), formatDateCompact(r.expiresAt, r.issuedAt, lang)), ' ', countdown),
     ...(r.warnAfter !== undefined ? [row(l10n.t('Warn after'), date(r.warnAfter))] : []),
     row(l10n.t('Audiences'), r.audiences.join(', ') || '—', ' ', el('span', { className: 'hint', text: r.requestedAudiences.length ? l10n.t('(requested)') : l10n.t('(the cluster\'s default; none requested)') })),
   );
-  const notes = el('ul', { className: `notes${r.clamped ? ' clamped' : ''}` }, ...r.notes.map((n) => el('li', { text: n })));
+  // "Granted as requested" says again what the Lifetime row says; other notes explain a difference.
+  const plain = !r.clamped && !r.extended && r.grantedSeconds === r.requestedSeconds && r.notes.length <= 1;
+  const notes = el('ul', { className: `notes${r.clamped ? ' clamped' : ''}` }, ...(plain ? [] : r.notes.map((n) => el('li', { text: n }))));
   const b = bindingText(r);
   const binding = el('section', { className: 'binding' }, el('h2', { text: l10n.t('Binding') }), el('p', { className: 'binding-head', text: b.head }), el('p', { className: 'hint', text: b.hint }));
   const fate = r.kept

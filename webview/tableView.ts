@@ -27,9 +27,12 @@ interface Row {
   reveal?: { tr: HTMLTableRowElement; timer: number };
 }
 
+/** Buttons of a row, in the order they are drawn: the everyday ones first, the ones that end something last. */
+const ROW_ORDER: readonly (TokenAction | 'reveal')[] = ['remint', 'copy', 'reveal', 'exportKubeconfig', 'revoke', 'forget'];
+
 /** The actions a row offers: Revoke only where it can work (a token bound to its own Secret). */
-export function rowActions(t: DashboardToken): TokenAction[] {
-  return TOKEN_ACTIONS.filter((a) => a !== 'revoke' || t.revocable);
+export function rowActions(t: DashboardToken): (TokenAction | 'reveal')[] {
+  return ROW_ORDER.filter((a) => (a === 'reveal' || TOKEN_ACTIONS.includes(a)) && (a !== 'revoke' || t.revocable));
 }
 
 /** Re-mint is the primary action only while a token nears its end (or has passed it). */
@@ -65,8 +68,13 @@ export class TableView {
       return b;
     };
     const actions = el('td', { className: 'actions' });
-    for (const a of rowActions(t)) actions.append(button(a, actionLabel(a), actionHint(a), () => this.runAction(t.id, a)));
-    actions.append(button('reveal', l10n.t('Reveal…'), l10n.t('Show the token value for 30 seconds (asks first)'), () => this.requestReveal(t.id)));
+    for (const a of rowActions(t)) {
+      actions.append(
+        a === 'reveal'
+          ? button('reveal', l10n.t('Reveal…'), l10n.t('Show the token value for 30 seconds (asks first)'), () => this.requestReveal(t.id))
+          : button(a, actionLabel(a), actionHint(a), () => this.runAction(t.id, a)),
+      );
+    }
 
     const who = el('td', { className: 'who' }, el('div', { className: 'sa', text: `${t.namespace}/${t.serviceAccount}` }), el('div', { className: 'ctx hint', text: t.context, title: t.server }));
     // One audience per line, never broken inside: a URL cut in the middle reads as two values.

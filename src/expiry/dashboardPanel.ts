@@ -164,7 +164,7 @@ export class DashboardPanel extends Disposable {
     let reply: HostMessage;
     if (!entry || !value) {
       reply = { type: 'revealFailed', id, message: vscode.l10n.t('The token value is no longer in the secret storage; re-mint it.') };
-    } else if (args.confirm === true || (await confirmReveal(`${entry.params.namespace}/${entry.params.serviceAccount}`, entry.expiresAt))) {
+    } else if (args.confirm === true || (await confirmReveal(`${entry.params.namespace}/${entry.params.serviceAccount}`, entry.expiresAt, this.deps.log))) {
       reply = { type: 'revealed', id, value };
     } else {
       reply = { type: 'revealFailed', id, message: '' };

@@ -22,7 +22,8 @@ const UNIT_SECONDS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
 // package.json's pattern for k8sTokens.mint.defaultDuration accepts the same texts (a test checks it).
 const DURATION = /^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$/;
 
-export type DurationResult = { ok: true; seconds: number } | { ok: false; message: string };
+/** `message` is a full sentence (errors, input boxes); `short` fits beside the typed value in a list. */
+export type DurationResult = { ok: true; seconds: number } | { ok: false; message: string; short: string };
 
 /** The number of seconds a duration text means (`90m`, `2h30m`, `3600s`, `1d`, `3600`), or undefined if it is not one. Limits are not checked. */
 export function readDuration(text: string): number | undefined {
@@ -40,13 +41,19 @@ export function readDuration(text: string): number | undefined {
  * parser of every lifetime the user types: mint, the Pod and CronJob generators, the setting.
  */
 export function parseDuration(text: string): DurationResult {
-  if (text.trim().length === 0) return { ok: false, message: l10n.t('Enter a duration such as 1h, 90m, 2h30m, 3600s or 1d.') };
+  if (text.trim().length === 0) return { ok: false, message: l10n.t('Enter a duration such as 1h, 90m, 2h30m, 3600s or 1d.'), short: l10n.t('enter a duration') };
   const seconds = readDuration(text);
   if (seconds === undefined) {
-    return { ok: false, message: l10n.t('"{0}" is not a duration. Use a number with a unit: 1h, 90m, 2h30m, 3600s or 1d.', text.trim()) };
+    return {
+      ok: false,
+      message: l10n.t('"{0}" is not a duration. Use a number with a unit: 1h, 90m, 2h30m, 3600s or 1d.', text.trim()),
+      short: l10n.t('not a duration: use 1h, 90m, 2h30m, 3600s or 1d'),
+    };
   }
   const problem = checkExpirationSeconds(seconds);
-  return problem ? { ok: false, message: problem } : { ok: true, seconds };
+  if (!problem) return { ok: true, seconds };
+  const short = seconds < MIN_EXPIRATION_SECONDS ? l10n.t('too short: the API server accepts 10 minutes or more') : l10n.t('too long: the API server accepts at most 2^32 seconds');
+  return { ok: false, message: problem, short };
 }
 
 /**

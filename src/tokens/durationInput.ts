@@ -41,7 +41,7 @@ export function durationPick(o: DurationInputOptions): PickStep<DurationItem> {
       if (text === '' || labels.includes(text)) return {};
       const r = parseDuration(text);
       if (r.ok) return { before: [{ label: text, seconds: r.seconds, description: vscode.l10n.t('custom lifetime: {0}', humanDuration(r.seconds)) }] };
-      return { after: [{ label: `$(warning) ${value.trim()}`, detail: r.message, problem: r.message }] };
+      return { after: [{ label: `$(warning) ${value.trim()}`, description: r.short, problem: r.message }] };
     },
     accepts: (item) => item.seconds !== undefined,
   };

@@ -8,7 +8,7 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
-import { displayDate } from '../common/dates';
+import { displayDateCompact } from '../common/dates';
 import { Disposable } from '../common/lifecycle';
 import type { Services } from '../common/services';
 import { webviewHtml } from '../common/webviewHtml';
@@ -30,7 +30,7 @@ export interface ResultDeps {
 }
 
 /** What became of a revocable token's Secret when its result was closed without keeping. */
-export type CloseDecision = 'kept' | 'deletedSecret' | 'leftSecret' | 'nothingToAsk';
+export type CloseDecision = 'kept' | 'deletedSecret' | 'leftSecret' | 'undecided' | 'nothingToAsk';
 
 export function resultWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')] };
@@ -166,7 +166,7 @@ export class MintResultPanel extends Disposable {
       case 'revoke':
         return this.revoke(args);
       case 'reveal':
-        if (args.confirm !== true && !(await confirmReveal(this.who, m.report.expiresAt))) return '';
+        if (args.confirm !== true && !(await confirmReveal(this.who, m.report.expiresAt, this.deps.services.log))) return '';
         this.post({ type: 'revealed', value: m.token });
         return true;
       case 'close':
@@ -205,7 +205,8 @@ export class MintResultPanel extends Disposable {
   }
 
   private post(msg: ResultHostMessage): void {
-    if (!this.ready && msg.type !== 'conceal') return;
+    // Not before the webview listens (it says "ready" again), nor after the panel is gone.
+    if (this.closing || (!this.ready && msg.type !== 'conceal')) return;
     void this.panel.webview.postMessage(msg);
     this.posted.fire(msg);
   }
@@ -230,37 +231,42 @@ export class MintResultPanel extends Disposable {
     this.closedEmitter.dispose();
   }
 
+  /**
+   * Asks, without blocking the window, what to do with the Secret of a revocable token that was
+   * not kept: Keep Token (first), Delete Secret, or Leave It. Dismissing the question decides
+   * nothing: the Secret stays listed and the next start asks again.
+   */
   private async askAboutSecret(secret: UnkeptSecret): Promise<CloseDecision> {
     const keep = vscode.l10n.t('Keep Token');
     const del = vscode.l10n.t('Delete Secret');
-    const leave: vscode.MessageItem = { title: vscode.l10n.t('Leave Secret'), isCloseAffordance: true };
+    const leave = vscode.l10n.t('Leave It');
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('The revocable token for {0} was not kept.', this.who),
-      {
-        modal: true,
-        detail: vscode.l10n.t(
-          'Its Secret {0}/{1} is still in the cluster, so the token stays valid until {2}. Keep the token to find it in the Token Expiry dashboard, or delete the Secret to revoke it.',
-          secret.namespace,
-          secret.secret,
-          displayDate(secret.expiresAt),
-        ),
-      },
-      { title: keep },
-      { title: del },
+      vscode.l10n.t(
+        'The revocable token for {0} was not kept. Its Secret {1}/{2} is still in the cluster, so the token stays valid until {3} unless the Secret is deleted.',
+        this.who,
+        secret.namespace,
+        secret.secret,
+        displayDateCompact(secret.expiresAt),
+      ),
+      keep,
+      del,
       leave,
     );
-    if (choice?.title === keep) {
+    if (choice === keep) {
       this.result.kept = await keepMinted(this.deps.store, this.result);
       await this.deps.unkept.remove(secret);
       vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) Kept: token for {0}, in the Token Expiry dashboard', this.who), 8000);
       return 'kept';
     }
-    if (choice?.title === del) {
+    if (choice === del) {
       const out = await this.revoke({ confirm: true });
-      return out === true ? 'deletedSecret' : 'leftSecret';
+      return out === true ? 'deletedSecret' : 'undecided';
     }
-    await this.deps.unkept.remove(secret); // left on purpose: not asked again at the next start
-    return 'leftSecret';
+    if (choice === leave) {
+      await this.deps.unkept.remove(secret); // left on purpose: not asked again at the next start
+      return 'leftSecret';
+    }
+    return 'undecided';
   }
 
   override dispose(): void {

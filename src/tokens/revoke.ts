@@ -152,14 +152,14 @@ async function withCheck(
 export async function revokeBySecret(services: Services, subject: RevocableSubject, args: RevokeArgs): Promise<RevokeOutcome> {
   const { namespace, secret } = subject;
   if (args.confirm !== true) {
-    // Revoking is what the user asked for, and the Secret exists for nothing else: deleting it is the confirmation's main button.
-    const del = vscode.l10n.t('Delete Secret');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Revoke the token by deleting Secret {0}/{1}?', namespace, secret),
-      { modal: true, detail: vscode.l10n.t('Every token bound to this Secret stops working (re-mints of this entry included).') },
-      del,
-    );
-    if (choice !== del) return { status: 'cancelled' };
+    // A list, not a modal: its first, preselected entry changes nothing, so Enter alone never revokes.
+    type Item = vscode.QuickPickItem & { revoke: boolean };
+    const items: Item[] = [
+      { label: vscode.l10n.t('Keep the token valid'), detail: vscode.l10n.t('Nothing is changed.'), revoke: false },
+      { label: vscode.l10n.t('Delete Secret {0}/{1}', namespace, secret), detail: vscode.l10n.t('Revokes the token: every token bound to this Secret stops working (re-mints of this entry included).'), revoke: true },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Revoke the token by deleting Secret {0}/{1}?', namespace, secret) });
+    if (!pick?.revoke) return { status: 'cancelled' };
   }
   const r = await withCheck(services, subject, async (client, signal) => {
     const existed = await services.session.module().deleteSecret(client, namespace, secret, signal);
@@ -214,7 +214,7 @@ async function revokeOther(services: Services, store: TokenStore, entry: KeptTok
 /** The list of levers, then the typed confirmation of a destructive one; undefined when nothing is to be done. */
 async function chooseRevokeAction(entry: KeptToken, deletable: { kind: string; name: string } | undefined, until: string): Promise<RevokeAction | undefined> {
   const { namespace, serviceAccount } = entry.params;
-  type Item = vscode.QuickPickItem & { action?: RevokeAction; confirmName?: string };
+  type Item = vscode.QuickPickItem & { action?: RevokeAction; confirmName?: string; confirmTitle?: string };
   const items: Item[] = [
     { label: vscode.l10n.t('Let it expire'), detail: vscode.l10n.t('Nothing is changed; the token stops working at {0}.', until) },
     ...(deletable
@@ -224,6 +224,7 @@ async function chooseRevokeAction(entry: KeptToken, deletable: { kind: string; n
             detail: vscode.l10n.t('The token is bound to it and stops working once it is gone.'),
             action: 'deleteBoundObject' as const,
             confirmName: deletable.name,
+            confirmTitle: vscode.l10n.t('Delete {0} {1}/{2}', deletable.kind, namespace, deletable.name),
           },
         ]
       : []),
@@ -232,6 +233,7 @@ async function chooseRevokeAction(entry: KeptToken, deletable: { kind: string; n
       detail: vscode.l10n.t('Its new UID invalidates every token of it, including those mounted in running Pods.'),
       action: 'recreateServiceAccount',
       confirmName: serviceAccount,
+      confirmTitle: vscode.l10n.t('Recreate ServiceAccount {0}/{1}', namespace, serviceAccount),
     },
   ];
   const title = vscode.l10n.t('The token of {0}/{1} cannot be revoked on its own', namespace, serviceAccount);
@@ -239,7 +241,7 @@ async function chooseRevokeAction(entry: KeptToken, deletable: { kind: string; n
   if (!pick?.action || !pick.confirmName) return undefined;
   const name = pick.confirmName;
   const typed = await vscode.window.showInputBox({
-    title: pick.label,
+    title: pick.confirmTitle,
     prompt: vscode.l10n.t('This cannot be undone. Type {0} to confirm.', name),
     placeHolder: name,
     validateInput: (v) => (v.trim() === name ? undefined : vscode.l10n.t('Type {0} to confirm, or press Escape.', name)),
