@@ -199,7 +199,7 @@ describe('Mint flow (multi-step input and result panel)', () => {
 
   it('ranks "Mint Token…" first when "Mint Token" is typed in the command palette', async () => {
     await vscode.commands.executeCommand('workbench.action.quickOpen', '>Mint Token');
-    const rows = await captureUntil('palette-mint-token', { selector: QUICK_ROWS }, (t) => t.filter((x) => x.includes('Mint Token')).length >= 2, 'both mint commands in the palette');
+    const rows = await captureUntil('palette-mint-token', { selector: QUICK_ROWS }, (t) => t.filter((x) => x.includes('K8s Tokens: Mint')).length >= 2, 'both mint commands in the palette');
     const mints = rows.texts.filter((t) => t.includes('K8s Tokens'));
     assert.match(mints[0], /K8s Tokens: Mint Token…(?! \(Revocable\))/, mints.join(' | '));
     assert.match(mints[1], /Mint Token… \(Revocable\)/, mints.join(' | '));
