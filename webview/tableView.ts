@@ -5,8 +5,8 @@
  * for revocable tokens, and Re-mint is the primary button only once a token nears its end.
  */
 import * as l10n from '@vscode/l10n';
-import { TOKEN_ACTIONS, type DashboardToken, type TokenAction } from '../src/expiry/protocol';
-import { deadlineOf, formatCountdown, tokenStatus, type ExpiryOptions, type TokenStatus } from '../src/expiry/timeline';
+import { offersAction, TOKEN_ACTIONS, type DashboardToken, type TokenAction } from '../src/expiry/protocol';
+import { deadlineOf, formatCountdown, nearsEnd, tokenStatus, type ExpiryOptions, type TokenStatus } from '../src/expiry/timeline';
 import { el } from './dom';
 import { actionHint, actionLabel, formatDate, formatDateShort, statusHint, statusLabel } from './labels';
 
@@ -32,12 +32,7 @@ const ROW_ORDER: readonly (TokenAction | 'reveal')[] = ['remint', 'copy', 'revea
 
 /** The actions a row offers: Revoke only where it can work (a token bound to its own Secret). */
 export function rowActions(t: DashboardToken): (TokenAction | 'reveal')[] {
-  return ROW_ORDER.filter((a) => (a === 'reveal' || TOKEN_ACTIONS.includes(a)) && (a !== 'revoke' || t.revocable));
-}
-
-/** Re-mint is the primary action only while a token nears its end (or has passed it). */
-export function remintIsPrimary(status: TokenStatus): boolean {
-  return status === 'expiring' || status === 'stale' || status === 'expired';
+  return ROW_ORDER.filter((a) => a === 'reveal' || (TOKEN_ACTIONS.includes(a) && offersAction(t, a)));
 }
 
 export class TableView {
@@ -170,7 +165,7 @@ export class TableView {
       row.chip.title = statusHint(status);
       row.tr.dataset.status = status;
       row.countdown.textContent = this.countdownText(row.token, status, now);
-      row.buttons.get('remint')?.classList.toggle('primary', remintIsPrimary(status));
+      row.buttons.get('remint')?.classList.toggle('primary', nearsEnd(status));
       for (const [key, b] of row.buttons) b.disabled = this.busy.has(`${row.token.id}:${key}`) || this.isDisabled(row.token, key);
     }
   }

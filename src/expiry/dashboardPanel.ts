@@ -13,7 +13,7 @@ import { confirmReveal } from '../tokens/revealConfirm';
 import type { TokenStore } from '../tokens/tokenStore';
 import { webviewHtml } from '../common/webviewHtml';
 import { actionOutcome, toDashboardToken } from './dashboardModel';
-import { parseWebviewMessage, type HostMessage, type TokenAction, type WebviewMessage } from './protocol';
+import { offersAction, parseWebviewMessage, type HostMessage, type TokenAction, type WebviewMessage } from './protocol';
 
 export const DASHBOARD_VIEW_TYPE = 'k8sTokens.dashboard';
 
@@ -143,7 +143,7 @@ export class DashboardPanel extends Disposable {
     const entry = this.deps.store.get(id);
     if (!entry) {
       reply = { type: 'actionDone', id, action, ok: false, message: vscode.l10n.t('This token is no longer kept.') };
-    } else if (action === 'revoke' && !toDashboardToken(entry).revocable) {
+    } else if (!offersAction(toDashboardToken(entry), action)) {
       // The row offers no Revoke for such a token; a message asking for it anyway changes nothing.
       reply = { type: 'actionDone', id, action, ok: false, message: vscode.l10n.t('This token is not bound to a Secret of its own, so it cannot be revoked on its own.') };
     } else {

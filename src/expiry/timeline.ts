@@ -65,6 +65,11 @@ export function tokenStatus(t: TimedToken, now: number, opts: ExpiryOptions): To
   return 'valid';
 }
 
+/** Whether a token nears its end (or passed it): then Re-mint is what the user should do next. */
+export function nearsEnd(status: TokenStatus): boolean {
+  return status === 'expiring' || status === 'stale' || status === 'expired';
+}
+
 /** The next instant after `now` at which tokenStatus changes, or undefined when it never will. */
 export function nextStatusChange(t: TimedToken, now: number, opts: ExpiryOptions): number | undefined {
   if (t.revokedAt !== undefined) return undefined;

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { humanDuration } from '../jwt/time';
 import { MultiStepInput, type PickStep } from '../common/multiStepInput';
-import { DURATION_PRESETS, parseDuration } from './duration';
+import { DURATION_PRESETS, MIN_EXPIRATION_SECONDS, parseDuration } from './duration';
 
 interface DurationItem extends vscode.QuickPickItem {
   seconds?: number;
@@ -29,8 +29,9 @@ export function durationPick(o: DurationInputOptions): PickStep<DurationItem> {
   const items: DurationItem[] = labels.flatMap((label) => {
     const r = parseDuration(label);
     if (!r.ok) return [];
-    const human = humanDuration(r.seconds);
-    return [{ label, seconds: r.seconds, description: label === normalize(o.defaultDuration) ? `${human} · ${o.defaultNote}` : human }];
+    // Only what the label does not say: which one is the default, and which is the shortest allowed.
+    const description = label === normalize(o.defaultDuration) ? o.defaultNote : r.seconds === MIN_EXPIRATION_SECONDS ? vscode.l10n.t('the shortest the API server accepts') : undefined;
+    return [{ label, seconds: r.seconds, description }];
   });
   return {
     items,

@@ -6,7 +6,7 @@ import { usableDefaultDuration } from './duration';
 import { mint, type MintOutcome } from './mint';
 import { askMintOptions, optionsFromArg, type MintOptions } from './mintOptions';
 import { presentOutcome } from './present';
-import type { MintResults } from './resultPanel';
+import type { MintResults } from './mintResults';
 import { resolveTarget, isTreeNode } from './targets';
 import type { KeptToken, TokenStore } from './tokenStore';
 

@@ -18,7 +18,7 @@ function announceRemint(m: MintSuccess): void {
   // An extended token is valid for a year, but its use is logged as stale after warnafter: that is when to renew it.
   const head =
     m.report.extended && warnAfter !== undefined
-      ? vscode.l10n.t('Re-minted the token for {0}: renew it by {1} (warnafter; the JWT stays valid until {2}).', who, displayDateCompact(warnAfter), displayDateCompact(expiresAt))
+      ? vscode.l10n.t('Re-minted the token for {0}: renew it by {1} (warnafter).', who, displayDateCompact(warnAfter))
       : vscode.l10n.t('Re-minted the token for {0}: valid until {1}.', who, displayDateCompact(expiresAt));
   if (m.report.clamp) void vscode.window.showWarningMessage(`${head} ${m.report.notes[0] ?? ''}`.trim());
   else vscode.window.setStatusBarMessage(`$(check) ${head}`, 8000);

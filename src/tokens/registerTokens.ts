@@ -6,7 +6,7 @@ import type { ServiceAccountTree } from '../tree/registerTree';
 import { exportKubeconfigCommand } from './exportCommand';
 import { copySecretTokenCommand, createLegacyTokenSecretCommand } from './legacySecret';
 import { copyTokenCommand, forgetTokenCommand, mintCommand, remintCommand } from './mintCommands';
-import { MintResults } from './resultPanel';
+import { MintResults } from './mintResults';
 import { revokeCommand } from './revoke';
 import { TokenStore } from './tokenStore';
 import { UnkeptSecrets } from './unkeptSecrets';

@@ -110,7 +110,7 @@ describe('Safe defaults: revoke, lifetimes, generated documents', () => {
     const running = run<GeneratedYaml>(CommandIds.generateProjectedPod, await serviceAccountNode(api, 'demo', 'reader'));
     await rowsUntil('generate-audience', (t) => t.some((x) => x.includes('Token audience')), 'the audience box', '.quick-input-widget .quick-input-title');
     await press('generate-audience-enter', 'Enter');
-    await rowsUntil('generate-lifetime', (rows) => rows.some((r) => r.includes('1 h')), 'the lifetime list');
+    await rowsUntil('generate-lifetime', (rows) => rows.some((r) => /^1h/.test(r) && r.includes('default')), 'the lifetime list');
     await type('generate-lifetime-type', '90m');
     await rowsUntil('generate-lifetime-90m', (rows) => /90m/.test(rows[0] ?? ''), 'the typed 90m');
     await press('generate-lifetime-enter', 'Enter');
