@@ -5,6 +5,7 @@
 //  - dist/yaml.js: the `yaml` package (115 KB), required on first use through src/common/yaml.ts.
 //  - dist/webview/dashboard.js: the expiry dashboard's browser script.
 //  - dist/webview/permissions.js: the permissions view's browser script.
+//  - dist/webview/mintResult.js: the "Minted token" panel's browser script.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -63,6 +64,14 @@ const builds = [
     target: 'es2022',
     entryPoints: ['webview/permissions.ts'],
     outfile: 'dist/webview/permissions.js',
+  },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['webview/mintResult.ts'],
+    outfile: 'dist/webview/mintResult.js',
   },
 ];
 

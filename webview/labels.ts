@@ -2,6 +2,7 @@
 import * as l10n from '@vscode/l10n';
 import type { TokenAction } from '../src/expiry/protocol';
 import type { TokenStatus } from '../src/expiry/timeline';
+import { formatDateCompact, formatDateTime } from '../src/jwt/time';
 
 export function statusLabel(status: TokenStatus): string {
   switch (status) {
@@ -23,7 +24,7 @@ export function statusHint(status: TokenStatus): string {
     case 'valid':
       return l10n.t('The token is valid.');
     case 'expiring':
-      return l10n.t('The token expires soon: within the notification time, or less than 20 % of its lifetime is left.');
+      return l10n.t('The token expires soon: within the notification time (at most the last 20 % of its lifetime).');
     case 'stale':
       return l10n.t('Past warnafter: the API server still accepts this extended token but logs its use as stale.');
     case 'expired':
@@ -44,7 +45,7 @@ export function actionLabel(action: TokenAction): string {
     case 'forget':
       return l10n.t('Forget');
     case 'exportKubeconfig':
-      return l10n.t('Export kubeconfig');
+      return l10n.t('Export Kubeconfig…');
   }
 }
 
@@ -55,7 +56,7 @@ export function actionHint(action: TokenAction): string {
     case 'copy':
       return l10n.t('Copy the token to the clipboard');
     case 'revoke':
-      return l10n.t('Revoke the token (asks first)');
+      return l10n.t('Delete the token\'s Secret, which revokes it (asks first)');
     case 'forget':
       return l10n.t('Remove the token from this list and from the secret storage');
     case 'exportKubeconfig':
@@ -63,13 +64,18 @@ export function actionHint(action: TokenAction): string {
   }
 }
 
-/** `14:05` for ticks under a day apart, `3/14` otherwise, in the UI language. */
+/** `2:05 PM` / `14:05` for ticks under a day apart, `Mar 14` / `3月14日` otherwise, in the UI language. */
 export function formatTick(time: number, stepMs: number, lang: string): string {
-  const d = new Date(time);
-  return stepMs >= 24 * 3600 * 1000 ? d.toLocaleDateString(lang, { month: 'short', day: 'numeric' }) : d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+  const options: Intl.DateTimeFormatOptions = stepMs >= 24 * 3600 * 1000 ? { month: 'short', day: 'numeric' } : { hour: 'numeric', minute: '2-digit' };
+  return new Date(time).toLocaleString(lang, options);
 }
 
-/** Short enough for a table cell; the timeline's tooltips and the countdown carry the detail. */
+/** The full date and time (tooltips), in the extension's one date style. */
 export function formatDate(time: number | undefined, lang: string): string {
-  return time === undefined ? '—' : new Date(time).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' });
+  return time === undefined ? '—' : formatDateTime(time, lang);
+}
+
+/** Short enough for a table cell: the time alone today, no year this year. */
+export function formatDateShort(time: number, now: number, lang: string): string {
+  return formatDateCompact(time, now, lang);
 }

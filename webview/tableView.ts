@@ -1,14 +1,17 @@
 /**
- * The token table: metadata, a status chip and a live countdown per token, the actions, and the
- * revealed value (only while the user asked for it: cleared after 30 s or when the page hides).
+ * The token table: a status chip, who the token is for, audiences, binding, a compact expiry with
+ * a live countdown, and the actions; the revealed value appears under its row (only after the host
+ * confirmed it with the user: cleared after 30 s or when the page hides). Revoke is offered only
+ * for revocable tokens, and Re-mint is the primary button only once a token nears its end.
  */
 import * as l10n from '@vscode/l10n';
-import { TOKEN_ACTIONS, type DashboardToken, type TokenAction } from '../src/expiry/protocol';
-import { deadlineOf, formatCountdown, tokenStatus, type ExpiryOptions, type TokenStatus } from '../src/expiry/timeline';
+import { offersAction, TOKEN_ACTIONS, type DashboardToken, type TokenAction } from '../src/expiry/protocol';
+import { deadlineOf, formatCountdown, nearsEnd, tokenStatus, type ExpiryOptions, type TokenStatus } from '../src/expiry/timeline';
 import { el } from './dom';
-import { actionHint, actionLabel, formatDate, statusHint, statusLabel } from './labels';
+import { actionHint, actionLabel, formatDate, formatDateShort, statusHint, statusLabel } from './labels';
 
 export const REVEAL_MS = 30_000;
+const COLUMNS = 6;
 
 export interface TableCallbacks {
   action(id: string, action: TokenAction): void;
@@ -24,6 +27,14 @@ interface Row {
   reveal?: { tr: HTMLTableRowElement; timer: number };
 }
 
+/** Buttons of a row, in the order they are drawn: the everyday ones first, the ones that end something last. */
+const ROW_ORDER: readonly (TokenAction | 'reveal')[] = ['remint', 'copy', 'reveal', 'exportKubeconfig', 'revoke', 'forget'];
+
+/** The actions a row offers: Revoke only where it can work (a token bound to its own Secret). */
+export function rowActions(t: DashboardToken): (TokenAction | 'reveal')[] {
+  return ROW_ORDER.filter((a) => a === 'reveal' || (TOKEN_ACTIONS.includes(a) && offersAction(t, a)));
+}
+
 export class TableView {
   readonly element: HTMLTableElement;
   private readonly rows = new Map<string, Row>();
@@ -35,24 +46,13 @@ export class TableView {
     private readonly lang: string,
     private readonly callbacks: TableCallbacks,
   ) {
-    const headers = [
-      l10n.t('Status'),
-      l10n.t('Context'),
-      l10n.t('Namespace'),
-      l10n.t('ServiceAccount'),
-      l10n.t('Audiences'),
-      l10n.t('Binding'),
-      l10n.t('Issued'),
-      l10n.t('Expires'),
-      l10n.t('Warn after'),
-      l10n.t('Left'),
-      l10n.t('Actions'),
-    ];
-    const tbody = el('tbody', {}, ...tokens.map((t) => this.row(t)));
+    const headers = [l10n.t('Status'), l10n.t('ServiceAccount'), l10n.t('Audiences'), l10n.t('Binding'), l10n.t('Expires'), l10n.t('Actions')];
+    const now = Date.now();
+    const tbody = el('tbody', {}, ...tokens.map((t) => this.row(t, now)));
     this.element = el('table', { className: 'tokens', attrs: { id: 'tokens' } }, el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h, attrs: { scope: 'col' } })))), tbody);
   }
 
-  private row(t: DashboardToken): HTMLTableRowElement {
+  private row(t: DashboardToken, now: number): HTMLTableRowElement {
     const chip = el('span', { className: 'chip' });
     const countdown = el('span', { className: 'countdown' });
     const buttons = new Map<TokenAction | 'reveal', HTMLButtonElement>();
@@ -63,25 +63,29 @@ export class TableView {
       return b;
     };
     const actions = el('td', { className: 'actions' });
-    actions.append(button('reveal', l10n.t('Reveal'), l10n.t('Show the token value for 30 seconds'), () => this.requestReveal(t.id)));
-    for (const a of TOKEN_ACTIONS) actions.append(button(a, actionLabel(a), actionHint(a), () => this.runAction(t.id, a)));
-    const binding = t.binding ? `${t.binding.kind}/${t.binding.name}` : t.revocable ? l10n.t('revocable Secret') : l10n.t('not bound');
-    const cell = (text: string, className?: string): HTMLTableCellElement => el('td', { text, className });
-    const tr = el(
-      'tr',
-      { className: 'token-row', data: { id: t.id } },
-      el('td', {}, chip),
-      cell(t.context, 'ctx'),
-      cell(t.namespace, 'ns'),
-      cell(t.serviceAccount, 'sa'),
-      cell(t.audiences.length ? t.audiences.join(', ') : l10n.t('(API server default)'), 'aud'),
-      cell(binding, 'binding'),
-      cell(formatDate(t.issuedAt, this.lang), 'issued'),
-      cell(formatDate(t.expiresAt, this.lang), 'expires'),
-      cell(formatDate(t.warnAfter, this.lang), 'warnafter'),
-      el('td', {}, countdown),
-      actions,
+    for (const a of rowActions(t)) {
+      actions.append(
+        a === 'reveal'
+          ? button('reveal', l10n.t('Reveal…'), l10n.t('Show the token value for 30 seconds (asks first)'), () => this.requestReveal(t.id))
+          : button(a, actionLabel(a), actionHint(a), () => this.runAction(t.id, a)),
+      );
+    }
+
+    const who = el('td', { className: 'who' }, el('div', { className: 'sa', text: `${t.namespace}/${t.serviceAccount}` }), el('div', { className: 'ctx hint', text: t.context, title: t.server }));
+    // One audience per line, never broken inside: a URL cut in the middle reads as two values.
+    const audiences = t.audiences.length ? t.audiences : [l10n.t('(API server default)')];
+    const aud = el('td', { className: 'aud' }, ...audiences.map((a) => el('div', { className: 'audience', text: a, title: a })));
+    const bindingText = t.binding ? `${t.binding.kind}/${t.binding.name}` : l10n.t('not bound');
+    const binding = el('td', { className: 'binding' }, el('div', { text: bindingText, title: bindingText }), ...(t.revocable ? [el('div', { className: 'hint', text: l10n.t('revocable') })] : []));
+    const expiresTitle = l10n.t('Issued {0}, expires {1}', formatDate(t.issuedAt, this.lang), formatDate(t.expiresAt, this.lang));
+    const expires = el(
+      'td',
+      { className: 'expires', title: expiresTitle },
+      el('div', { className: 'expires-at', text: formatDateShort(t.warnAfter ?? t.expiresAt, now, this.lang) }),
+      countdown,
+      ...(t.warnAfter !== undefined ? [el('div', { className: 'hint', text: l10n.t('warnafter; valid until {0}', formatDateShort(t.expiresAt, now, this.lang)) })] : []),
     );
+    const tr = el('tr', { className: 'token-row', data: { id: t.id } }, el('td', {}, chip), who, aud, binding, expires, actions);
     this.rows.set(t.id, { token: t, tr, chip, countdown, buttons });
     return tr;
   }
@@ -120,7 +124,7 @@ export class TableView {
     const tr = el(
       'tr',
       { className: 'reveal-row', data: { id } },
-      el('td', { attrs: { colspan: '11' } }, el('code', { className: 'token-value', text: value }), hide, el('span', { className: 'hint', text: l10n.t('Hidden again in 30 seconds.') })),
+      el('td', { attrs: { colspan: String(COLUMNS) } }, el('code', { className: 'token-value', text: value }), hide, el('span', { className: 'hint', text: l10n.t('Hidden again in 30 seconds.') })),
     );
     row.tr.after(tr);
     row.tr.dataset.revealed = 'true';
@@ -136,7 +140,7 @@ export class TableView {
       row.reveal.tr.remove();
       row.reveal = undefined;
       delete row.tr.dataset.revealed;
-      row.buttons.get('reveal')?.replaceChildren(l10n.t('Reveal'));
+      row.buttons.get('reveal')?.replaceChildren(l10n.t('Reveal…'));
     }
   }
 
@@ -149,7 +153,7 @@ export class TableView {
       case 'stale':
         return l10n.t('stale for {0}', formatCountdown(now - deadlineOf(t)));
       default:
-        return formatCountdown(deadlineOf(t) - now);
+        return l10n.t('in {0}', formatCountdown(deadlineOf(t) - now));
     }
   }
 
@@ -161,6 +165,7 @@ export class TableView {
       row.chip.title = statusHint(status);
       row.tr.dataset.status = status;
       row.countdown.textContent = this.countdownText(row.token, status, now);
+      row.buttons.get('remint')?.classList.toggle('primary', nearsEnd(status));
       for (const [key, b] of row.buttons) b.disabled = this.busy.has(`${row.token.id}:${key}`) || this.isDisabled(row.token, key);
     }
   }

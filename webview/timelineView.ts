@@ -1,10 +1,11 @@
 /**
- * The timeline: one bar per token from issue to deadline on a shared axis, with the warnafter mark,
- * the kubelet's 80 % refresh point and a "now" line; `update(now)` moves everything each second.
+ * The timeline: one bar per token from issue to deadline on a shared axis, with the warnafter mark
+ * and a "now" line; `update(now)` moves everything each second. No kubelet refresh point: no
+ * kubelet refreshes a hand-minted token.
  */
 import * as l10n from '@vscode/l10n';
 import type { DashboardToken } from '../src/expiry/protocol';
-import { axisPercent, barLayout, kubeletRefreshAt, timelineAxis, tokenStatus, type ExpiryOptions } from '../src/expiry/timeline';
+import { axisPercent, barLayout, timelineAxis, tokenStatus, type ExpiryOptions } from '../src/expiry/timeline';
 import { el, place } from './dom';
 import { formatDate, formatTick } from './labels';
 
@@ -12,7 +13,6 @@ interface Track {
   token: DashboardToken;
   bar: HTMLElement;
   now: HTMLElement;
-  refresh: HTMLElement;
   warn?: HTMLElement;
 }
 
@@ -39,12 +39,11 @@ export class TimelineView {
 
   private row(t: DashboardToken): HTMLElement {
     const bar = el('div', { className: 'tl-bar', title: l10n.t('Issued {0}, expires {1}', formatDate(t.issuedAt, this.lang), formatDate(t.expiresAt, this.lang)) });
-    const refresh = el('div', { className: 'tl-mark tl-refresh', title: l10n.t('Kubelet refresh point (80 % of the lifetime): {0}', formatDate(kubeletRefreshAt(t), this.lang)) });
     const now = el('div', { className: 'tl-now' });
     const warn =
       t.warnAfter !== undefined ? el('div', { className: 'tl-mark tl-warnafter', title: l10n.t('warnafter: {0}', formatDate(t.warnAfter, this.lang)) }) : undefined;
-    const track = el('div', { className: 'tl-track' }, bar, refresh, ...(warn ? [warn] : []), now);
-    this.tracks.push({ token: t, bar, now, refresh, warn });
+    const track = el('div', { className: 'tl-track' }, bar, ...(warn ? [warn] : []), now);
+    this.tracks.push({ token: t, bar, now, warn });
     return el(
       'div',
       { className: 'tl-row', data: { id: t.id } },
@@ -60,8 +59,7 @@ export class TimelineView {
       { className: 'tl-legend' },
       item('sw-bar', l10n.t('issued → expiry')),
       item('sw-now', l10n.t('now')),
-      item('sw-refresh', l10n.t('kubelet refresh (80 %)')),
-      item('sw-warnafter', l10n.t('warnafter')),
+      ...(this.tracks.some((t) => t.warn) ? [item('sw-warnafter', l10n.t('warnafter'))] : []),
     );
   }
 
@@ -86,7 +84,6 @@ export class TimelineView {
       const layout = barLayout(axis, t.token);
       place(t.bar, layout.left, layout.width);
       t.bar.className = `tl-bar status-${tokenStatus(t.token, now, this.opts)}${layout.continues ? ' continues' : ''}`;
-      place(t.refresh, layout.refresh);
       if (t.warn && layout.warnAfter !== undefined) place(t.warn, layout.warnAfter);
       place(t.now, axisPercent(axis, now));
     }

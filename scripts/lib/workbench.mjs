@@ -46,12 +46,47 @@ function parseConsoleText(text) {
   return m ? { level: m[1], message: m[2] } : { level: '', message: text };
 }
 
+/**
+ * What a test asks the user to do before the capture, in this order: click the first element matching
+ * `query.click` (a Playwright selector, in the frames `frameUrlIncludes` picks), type `query.type`
+ * into the focused element, press each of `query.press` (e.g. 'Enter', 'Escape'). Real input events,
+ * so default buttons, key bindings and quick-input filtering are what a user gets.
+ */
+async function actOn(page, query) {
+  if (!query) return;
+  let acted = false;
+  if (query.click) {
+    let clicked = false;
+    for (const frame of page.frames()) {
+      if (query.frameUrlIncludes && !frame.url().includes(query.frameUrlIncludes)) continue;
+      const target = frame.locator(query.click).first();
+      if ((await target.count().catch(() => 0)) === 0) continue;
+      await target.click({ timeout: 5_000 });
+      clicked = true;
+      break;
+    }
+    if (!clicked) throw new Error(`nothing to click matches ${JSON.stringify(query.click)}`);
+    acted = true;
+  }
+  if (query.type) {
+    await page.keyboard.type(query.type, { delay: 20 });
+    acted = true;
+  }
+  for (const key of query.press ?? []) {
+    await page.keyboard.press(key);
+    acted = true;
+  }
+  // Let the workbench draw what the input caused before the texts and the picture are taken.
+  if (acted) await page.waitForTimeout(300);
+}
+
 async function captureUi(page, request, uiDir) {
   const { id, name, query } = request;
   const screenshotPath = path.join(uiDir, `${name}.png`);
   const response = { id, name, screenshotPath, texts: [] };
   try {
     if (!/^[\w.-]+$/.test(name)) throw new Error(`bad capture name ${JSON.stringify(name)}`);
+    await actOn(page, query);
     if (query?.selector) {
       for (const frame of page.frames()) {
         if (query.frameUrlIncludes && !frame.url().includes(query.frameUrlIncludes)) continue;

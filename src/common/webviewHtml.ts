@@ -1,5 +1,5 @@
 /**
- * The HTML shell of our webviews (dashboard, permissions view): a CSP that allows only our stylesheet and the one script carrying
+ * The HTML shell of our webviews (expiry dashboard, mint result, permissions view): a CSP that allows only our stylesheet and the one script carrying
  * this load's nonce, and an empty #app the script fills. Pure, so the policy is unit-tested.
  */
 

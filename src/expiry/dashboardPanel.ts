@@ -1,7 +1,7 @@
 /**
  * Host side of the token expiry dashboard: one webview panel, restored after a reload by the
  * serializer. It posts token metadata once the webview says "ready", runs the token commands the
- * rows ask for, and hands a token value over only on an explicit Reveal.
+ * rows ask for, and hands a token value over only on a Reveal the user confirmed on the host.
  */
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
@@ -9,10 +9,11 @@ import { CommandIds, type CommandId } from '../common/commandIds';
 import { Config, SettingKeys } from '../common/config';
 import { Disposable } from '../common/lifecycle';
 import type { Log } from '../common/log';
+import { confirmReveal } from '../tokens/revealConfirm';
 import type { TokenStore } from '../tokens/tokenStore';
 import { webviewHtml } from '../common/webviewHtml';
 import { actionOutcome, toDashboardToken } from './dashboardModel';
-import { parseWebviewMessage, type HostMessage, type TokenAction, type WebviewMessage } from './protocol';
+import { offersAction, parseWebviewMessage, type HostMessage, type TokenAction, type WebviewMessage } from './protocol';
 
 export const DASHBOARD_VIEW_TYPE = 'k8sTokens.dashboard';
 
@@ -139,8 +140,12 @@ export class DashboardPanel extends Disposable {
    */
   async runAction(id: string, action: TokenAction, commandArgs: Record<string, unknown> = {}): Promise<HostMessage> {
     let reply: HostMessage;
-    if (!this.deps.store.get(id)) {
+    const entry = this.deps.store.get(id);
+    if (!entry) {
       reply = { type: 'actionDone', id, action, ok: false, message: vscode.l10n.t('This token is no longer kept.') };
+    } else if (!offersAction(toDashboardToken(entry), action)) {
+      // The row offers no Revoke for such a token; a message asking for it anyway changes nothing.
+      reply = { type: 'actionDone', id, action, ok: false, message: vscode.l10n.t('This token is not bound to a Secret of its own, so it cannot be revoked on its own.') };
     } else {
       const outcome = actionOutcome(action, await vscode.commands.executeCommand(ACTION_COMMANDS[action], { ...commandArgs, id }));
       reply = { type: 'actionDone', id, action, ok: outcome !== 'failed', message: outcome === 'failed' ? vscode.l10n.t('The action failed; see the notification.') : undefined };
@@ -149,11 +154,21 @@ export class DashboardPanel extends Disposable {
     return reply;
   }
 
-  private async revealToken(id: string): Promise<HostMessage> {
-    const value = this.deps.store.get(id) ? await this.deps.store.token(id) : undefined;
-    const reply: HostMessage = value
-      ? { type: 'revealed', id, value }
-      : { type: 'revealFailed', id, message: vscode.l10n.t('The token value is no longer in the secret storage; re-mint it.') };
+  /**
+   * Sends a token value to the webview, after asking the user on the host (a modal whose default
+   * keeps it hidden): the webview's own request is not enough. `confirm: true` skips the question (tests).
+   */
+  async revealToken(id: string, args: { confirm?: boolean } = {}): Promise<HostMessage> {
+    const entry = this.deps.store.get(id);
+    const value = entry ? await this.deps.store.token(id) : undefined;
+    let reply: HostMessage;
+    if (!entry || !value) {
+      reply = { type: 'revealFailed', id, message: vscode.l10n.t('The token value is no longer in the secret storage; re-mint it.') };
+    } else if (args.confirm === true || (await confirmReveal(`${entry.params.namespace}/${entry.params.serviceAccount}`, entry.expiresAt, this.deps.log))) {
+      reply = { type: 'revealed', id, value };
+    } else {
+      reply = { type: 'revealFailed', id, message: '' };
+    }
     this.post(reply);
     return reply;
   }

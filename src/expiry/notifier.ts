@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import { Config, SettingKeys } from '../common/config';
 import { Disposable } from '../common/lifecycle';
+import { displayDateCompact } from '../common/dates';
 import type { Log } from '../common/log';
 import type { KeptToken, TokenStore } from '../tokens/tokenStore';
 import { deadlineOf, formatShort, MAX_TIMER_MS, notificationKey, planNotifications } from './timeline';
@@ -57,7 +58,7 @@ export class ExpiryNotifier extends Disposable {
   private show(t: KeptToken, now: number): void {
     const who = `${t.params.namespace}/${t.params.serviceAccount}`;
     const left = formatShort(deadlineOf(t) - now);
-    const at = new Date(deadlineOf(t)).toLocaleTimeString();
+    const at = displayDateCompact(deadlineOf(t), now);
     const message =
       t.warnAfter !== undefined && t.warnAfter < t.expiresAt
         ? vscode.l10n.t('Token {0} (context {1}) passes its warnafter time in {2}, at {3}; after that the API server logs its use as stale.', who, t.params.context, left, at)

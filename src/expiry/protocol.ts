@@ -8,7 +8,7 @@
  *   rendered {ids} ─────────────────────▶  (acknowledges what is on screen)
  *   action {action, id} ────────────────▶  runs k8sTokens.<action>Token(id)
  *          ◀─────────────────────────────  actionDone {id, action, ok}
- *   reveal {id} ────────────────────────▶  reads SecretStorage
+ *   reveal {id} ────────────────────────▶  asks the user (modal, "Keep Hidden" first), reads SecretStorage
  *          ◀─────────────────────────────  revealed {id, value} | revealFailed {id, message}
  *          ◀─────────────────────────────  conceal (panel hidden)
  *
@@ -80,6 +80,14 @@ const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(is
 /** Kept ids are UUIDs; anything else (too long, odd characters) is not ours. */
 const isId = (v: unknown): v is string => isStr(v) && /^[\w-]{1,64}$/.test(v);
 const hasOnly = (o: Obj, keys: readonly string[]): boolean => Object.keys(o).every((k) => keys.includes(k));
+
+/**
+ * Whether a row offers `action`. Revoke only for a token bound to its own Secret: no other token
+ * can be revoked on its own (issue 12 bug 1). The webview draws by it and the host refuses by it.
+ */
+export function offersAction(t: Pick<DashboardToken, 'revocable'>, action: TokenAction): boolean {
+  return action !== 'revoke' || t.revocable;
+}
 
 export function isTokenAction(v: unknown): v is TokenAction {
   return (TOKEN_ACTIONS as readonly unknown[]).includes(v);

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import { Config, SettingKeys } from '../common/config';
 import { Disposable } from '../common/lifecycle';
+import { displayDateCompact } from '../common/dates';
 import type { KeptToken, TokenStore } from '../tokens/tokenStore';
 import { deadlineOf, formatShort, MAX_TIMER_MS, nearestExpiry, tokenStatus, type ExpiryOptions, type TokenStatus } from './timeline';
 
@@ -97,7 +98,7 @@ export class ExpiryStatusBar extends Disposable {
       .slice(0, 10)
       .map((t) => {
         const status = tokenStatus(t, now, opts);
-        const at = new Date(deadlineOf(t)).toLocaleString();
+        const at = displayDateCompact(deadlineOf(t), now);
         const left = deadlineOf(t) - now;
         return left > 0
           ? vscode.l10n.t('{0} ({1}): {2}, {3} left, until {4}', name(t), t.params.context, statusWord(status), formatShort(left), at)

@@ -1,6 +1,7 @@
 /**
- * When a kept token turns from valid to expiring, stale or expired, where the kubelet would refresh
- * it, and how a set of tokens fits on one time axis. Pure (no `vscode`): the extension host (status
+ * When a kept token turns from valid to expiring, stale or expired, and how a set of tokens fits on
+ * one time axis. (No kubelet refreshes a kept token: they are all minted by hand, so the dashboard
+ * draws no kubelet refresh point.) Pure (no `vscode`): the extension host (status
  * bar, notifications) and the dashboard webview (live countdown) compute from the same code.
  *
  * The "deadline" of a token is the time the user should act by: `warnafter` for tokens the API
@@ -16,7 +17,7 @@ export interface TimedToken {
   issuedAt: number;
   /** JWT exp, ms. */
   expiresAt: number;
-  /** status.expirationTimestamp, ms: the un-extended expiry the kubelet computes its refresh from. */
+  /** status.expirationTimestamp, ms: the un-extended expiry. */
   statusExpiresAt: number;
   /** kubernetes.io.warnafter, ms. */
   warnAfter?: number;
@@ -32,10 +33,8 @@ export interface ExpiryOptions {
   notifyBeforeMs: number;
 }
 
-/** Below this share of its lifetime left, a token counts as expiring (the kubelet refreshes at 80 %). */
+/** The largest share of its lifetime a token is announced as expiring for (a kubelet refreshes its tokens at 80 %). */
 export const EXPIRING_FRACTION = 0.2;
-/** The kubelet refreshes a projected token older than 24 hours whatever its lifetime. */
-const KUBELET_MAX_TTL_MS = 24 * 3600 * 1000;
 /** setTimeout fires at once for delays above 2^31-1 ms; callers re-plan at least this often. */
 export const MAX_TIMER_MS = 3600 * 1000;
 
@@ -44,21 +43,18 @@ export function deadlineOf(t: TimedToken): number {
 }
 
 /**
- * When the kubelet would start refreshing this token had it been projected into a pod
- * (pkg/kubelet/token/token_manager.go, jitter left out): 80 % into the un-extended lifetime counted
- * back from status.expirationTimestamp, or 24 h after issue, whichever comes first.
+ * How long before its deadline a token is announced as expiring: k8sTokens.expiry.notifyBeforeMinutes,
+ * but never more than 20 % of the token's lifetime, so a 10-minute token is not "expiring" (and not
+ * announced) the moment it is minted. With notifications off, the last 20 % of the lifetime.
  */
-export function kubeletRefreshAt(t: TimedToken): number {
-  const ttlMs = t.grantedSeconds * 1000;
-  const iat = t.statusExpiresAt - ttlMs;
-  return Math.min(t.statusExpiresAt - EXPIRING_FRACTION * ttlMs, iat + KUBELET_MAX_TTL_MS);
+export function warningWindowMs(t: TimedToken, notifyBeforeMs: number): number {
+  const byFraction = EXPIRING_FRACTION * Math.max(0, deadlineOf(t) - t.issuedAt);
+  return notifyBeforeMs > 0 ? Math.min(notifyBeforeMs, byFraction) : byFraction;
 }
 
-/** From when a token counts as expiring: notifyBefore ahead of its deadline, or 80 % into its life. */
+/** From when a token counts as expiring: the warning window before its deadline. */
 export function expiringFrom(t: TimedToken, opts: ExpiryOptions): number {
-  const deadline = deadlineOf(t);
-  const byFraction = deadline - EXPIRING_FRACTION * Math.max(0, deadline - t.issuedAt);
-  return opts.notifyBeforeMs > 0 ? Math.min(byFraction, deadline - opts.notifyBeforeMs) : byFraction;
+  return deadlineOf(t) - warningWindowMs(t, opts.notifyBeforeMs);
 }
 
 export function tokenStatus(t: TimedToken, now: number, opts: ExpiryOptions): TokenStatus {
@@ -67,6 +63,11 @@ export function tokenStatus(t: TimedToken, now: number, opts: ExpiryOptions): To
   if (t.warnAfter !== undefined && now >= t.warnAfter) return 'stale';
   if (now >= expiringFrom(t, opts)) return 'expiring';
   return 'valid';
+}
+
+/** Whether a token nears its end (or passed it): then Re-mint is what the user should do next. */
+export function nearsEnd(status: TokenStatus): boolean {
+  return status === 'expiring' || status === 'stale' || status === 'expired';
 }
 
 /** The next instant after `now` at which tokenStatus changes, or undefined when it never will. */
@@ -95,7 +96,7 @@ export interface NotificationPlan<T extends TimedToken> {
   nextCheckAt?: number;
 }
 
-/** Which tokens reach `notifyBefore` of their deadline now, and when the next one will. */
+/** Which tokens are inside their warning window now (see warningWindowMs), and when the next one will be. */
 export function planNotifications<T extends TimedToken>(tokens: readonly T[], now: number, notifyBeforeMs: number, notified: ReadonlySet<string>): NotificationPlan<T> {
   if (notifyBeforeMs <= 0) return { due: [] };
   const due: T[] = [];
@@ -104,7 +105,7 @@ export function planNotifications<T extends TimedToken>(tokens: readonly T[], no
     if (t.revokedAt !== undefined || notified.has(notificationKey(t))) continue;
     const deadline = deadlineOf(t);
     if (now >= deadline) continue;
-    const opensAt = deadline - notifyBeforeMs;
+    const opensAt = deadline - warningWindowMs(t, notifyBeforeMs);
     if (now >= opensAt) due.push(t);
     else nextCheckAt = Math.min(nextCheckAt ?? opensAt, opensAt);
   }
@@ -189,7 +190,6 @@ export interface BarLayout {
   /** True when the JWT stays valid beyond the bar's end (an extended token). */
   continues: boolean;
   warnAfter?: number;
-  refresh: number;
 }
 
 /** Where a token's bar and marks sit on the axis. Bars never shrink below 0.5 % so each stays visible. */
@@ -201,7 +201,6 @@ export function barLayout(axis: Axis, t: TimedToken): BarLayout {
     width: Math.max(0.5, right - left),
     continues: deadlineOf(t) < t.expiresAt,
     warnAfter: t.warnAfter !== undefined ? axisPercent(axis, t.warnAfter) : undefined,
-    refresh: axisPercent(axis, kubeletRefreshAt(t)),
   };
 }
 

@@ -29,6 +29,7 @@ export class JwtHoverProvider implements vscode.HoverProvider {
       const hover = tokenHoverAt(line, position.character, {
         maxLineLength: this.config.hoverMaxLineLength,
         now: Date.now(),
+        locale: vscode.env.language,
         decodeCommand: CommandIds.decodeToken,
         checkCommand: CommandIds.checkToken,
       });

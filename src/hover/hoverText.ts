@@ -20,6 +20,8 @@ export interface TokenHover {
 export interface TokenHoverOptions {
   maxLineLength: number;
   now: number;
+  /** Display language for dates (vscode.env.language). */
+  locale?: string;
   decodeCommand: string;
   checkCommand: string;
 }
@@ -38,7 +40,7 @@ export function tokenHoverAt(line: string, character: number, opts: TokenHoverOp
   if (span) {
     const decoded = decodeJwt(span.text);
     if (decoded.ok) {
-      const explanation = explainJwt(decoded, { now: opts.now });
+      const explanation = explainJwt(decoded, { now: opts.now, locale: opts.locale });
       const markdown = hoverMarkdown(explanation, { decodeCommand: opts.decodeCommand, checkCommand: opts.checkCommand, token: span.text });
       return { markdown, start: span.start, end: span.end };
     }

@@ -53,7 +53,7 @@ async function decodedToken(services: Services, arg: unknown): Promise<{ token: 
     void vscode.window.showErrorMessage(describeDecodeError(jwt));
     return undefined;
   }
-  return { token: found.token, jwt, explanation: explainJwt(jwt, { now: Date.now() }) };
+  return { token: found.token, jwt, explanation: explainJwt(jwt, { now: Date.now(), locale: vscode.env.language }) };
 }
 
 /**

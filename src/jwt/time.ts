@@ -25,35 +25,56 @@ export function formatUtc(date: Date): string {
 }
 
 /**
- * The same instant in the given (or the machine's) time zone and locale, e.g.
- * `14/05/2025, 11:30:00 CEST`. Falls back to the UTC text if Intl cannot format it.
+ * The one date style of the extension (hover, notifications, dashboard, mint result, tree): the
+ * VS Code display language's own order and words, e.g. `Dec 2, 2026, 2:05 PM` (en),
+ * `2 Dec 2026, 14:05` (en-GB), `2026年12月2日 14:05` (zh-CN). `seconds` adds the seconds,
+ * `zoneName` the time zone (`CEST`), `timeZone` picks the zone (default the machine's).
+ * Falls back to the UTC text if Intl cannot format it (an unknown zone or locale).
  */
-export function formatLocal(date: Date, timeZone?: string, locale?: string): string {
+export function formatDateTime(date: Date | number, locale?: string, opts: { seconds?: boolean; zoneName?: boolean; timeZone?: string } = {}): string {
+  const d = typeof date === 'number' ? new Date(date) : date;
   try {
-    return localFormatter(timeZone, locale).format(date);
+    return formatter(locale, { ...DATE, ...TIME, ...(opts.seconds ? { second: '2-digit' } : {}), ...(opts.zoneName ? { timeZoneName: 'short' } : {}), timeZone: opts.timeZone }).format(d);
   } catch {
-    return formatUtc(date);
+    return formatUtc(d);
   }
 }
 
+/**
+ * The same style, shortened for tables and sentences about soon-ending tokens: the time alone on
+ * the day of `now`, without the year in the same year, without the time in another year
+ * (`2:05 PM`, `Dec 3, 2:05 PM`, `Dec 3, 2027`; zh-CN `14:05`, `12月3日 14:05`, `2027年12月3日`).
+ */
+export function formatDateCompact(date: Date | number, now: number, locale?: string, timeZone?: string): string {
+  const d = typeof date === 'number' ? new Date(date) : date;
+  try {
+    const day = formatter(locale, { ...DATE, timeZone });
+    const n = new Date(now);
+    if (day.format(d) === day.format(n)) return formatter(locale, { ...TIME, timeZone }).format(d);
+    const year = formatter(locale, { year: 'numeric', timeZone });
+    if (year.format(d) === year.format(n)) return formatter(locale, { month: 'short', day: 'numeric', ...TIME, timeZone }).format(d);
+    return day.format(d);
+  } catch {
+    return formatUtc(d);
+  }
+}
+
+/** The same instant in the given (or the machine's) time zone, in the one date style with seconds and zone: `14 May 2025, 12:00:00 CEST`. */
+export function formatLocal(date: Date, timeZone?: string, locale?: string): string {
+  return formatDateTime(date, locale, { seconds: true, zoneName: true, timeZone });
+}
+
+const DATE: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
+const TIME: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+
 // Building an Intl.DateTimeFormat costs ~0.2 ms, more than a whole explanation otherwise; keep a few.
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function localFormatter(timeZone: string | undefined, locale: string | undefined): Intl.DateTimeFormat {
-  const key = `${locale ?? ''}|${timeZone ?? ''}`;
+function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${JSON.stringify(options)}`;
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(locale, {
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-      timeZone,
-    });
-    if (formatters.size > 16) formatters.clear();
+    f = new Intl.DateTimeFormat(locale, options);
+    if (formatters.size > 32) formatters.clear();
     formatters.set(key, f);
   }
   return f;

@@ -10,7 +10,10 @@ import type { Services } from '../services';
 import type { ApiResourceInfo } from '../kube/discovery';
 import { STANDARD_RESOURCES, STANDARD_VERBS } from '../permissions/matrix';
 import { isTreeNode, resolveTarget } from '../tokens/targets';
-import { DEFAULT_TOKEN_MOUNT_PATH, MAX_EXPIRATION_SECONDS, MIN_EXPIRATION_SECONDS, projectedPodYaml, rotationCronJobYaml } from './generators';
+import { openUntitled } from '../common/untitled';
+import { parseDuration, readDuration } from '../tokens/duration';
+import { askDuration } from '../tokens/durationInput';
+import { DEFAULT_TOKEN_MOUNT_PATH, projectedPodYaml, rotationCronJobYaml } from './generators';
 import { parseResource, rbacChoiceYaml, resourceLabel, type ChosenResource, type RbacChoice } from './rbacGenerator';
 import { nonEmptyString } from '../common/args';
 
@@ -24,11 +27,10 @@ type Options = Record<string, unknown>;
 /** The argument's options, or undefined when the user should be asked (tree node, palette). */
 const optionsOf = (arg: unknown): Options | undefined => (typeof arg === 'object' && arg !== null && !isTreeNode(arg) ? (arg as Options) : undefined);
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0) : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-async function openYaml(content: string, show: boolean): Promise<GeneratedYaml> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content });
-  if (show) await vscode.window.showTextDocument(doc, { preview: false });
+/** Opens the YAML in an untitled editor named after what it holds, e.g. `rbac-demo-reader.yaml`. */
+async function openYaml(name: string, content: string, show: boolean): Promise<GeneratedYaml> {
+  const doc = await openUntitled(name, 'yaml', 'yaml', content, show);
   return { yaml: content, uri: doc.uri.toString() };
 }
 
@@ -75,20 +77,23 @@ async function generateRbac(services: Services, arg: unknown): Promise<Generated
       : await askRbac(services, target.context);
   if (!chosen) return undefined;
   const yaml = rbacChoiceYaml({ ...chosen, serviceAccount: { namespace: target.namespace, name: target.serviceAccount }, name: nonEmptyString(o?.name) });
-  return openYaml(yaml, o?.show !== false);
+  return openYaml(`rbac-${target.namespace}-${target.serviceAccount}`, yaml, o?.show !== false);
 }
 
-function checkSeconds(text: string): string | undefined {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim())) return vscode.l10n.t('Whole seconds, e.g. 3600');
-  if (n < MIN_EXPIRATION_SECONDS) return vscode.l10n.t('may not specify a duration less than 10 minutes');
-  if (n > MAX_EXPIRATION_SECONDS) return vscode.l10n.t('may not specify a duration larger than 2^32 seconds');
-  return undefined;
-}
-
-async function askSeconds(title: string, value: string): Promise<number | undefined> {
-  const text = await vscode.window.showInputBox({ title, value, validateInput: checkSeconds });
-  return text === undefined ? undefined : Number(text);
+/**
+ * A lifetime from the argument (`duration: '2h'` or `expirationSeconds: 7200`) or asked with the
+ * mint's lifetime list; both go through parseDuration, so `1h` works here as in Mint. Throws the
+ * parser's message for an unusable argument; undefined when the user cancels.
+ */
+async function lifetimeOf(o: Options | undefined, title: string, defaultDuration: string): Promise<number | undefined> {
+  const given = o?.duration ?? o?.expirationSeconds;
+  if (typeof given === 'string' || typeof given === 'number') {
+    const r = parseDuration(String(given));
+    if (!r.ok) throw new Error(r.message);
+    return r.seconds;
+  }
+  if (o) return readDuration(defaultDuration);
+  return askDuration(title, { defaultDuration, defaultNote: vscode.l10n.t('default') });
 }
 
 async function generateProjectedPod(services: Services, arg: unknown): Promise<GeneratedYaml | undefined> {
@@ -96,34 +101,34 @@ async function generateProjectedPod(services: Services, arg: unknown): Promise<G
   if (!target) return undefined;
   const o = optionsOf(arg);
   let audience = nonEmptyString(o?.audience);
-  let expirationSeconds = num(o?.expirationSeconds);
   let mountPath = nonEmptyString(o?.mountPath);
   if (!o) {
     audience = await vscode.window.showInputBox({ title: vscode.l10n.t('Token audience'), prompt: vscode.l10n.t('Empty: the API server\'s own audiences'), value: '' });
     if (audience === undefined) return undefined;
-    expirationSeconds = await askSeconds(vscode.l10n.t('Token lifetime in seconds (the kubelet refreshes the token at 80 % of it or after 24 h, whichever comes first)'), '3600');
-    if (expirationSeconds === undefined) return undefined;
+  }
+  const expirationSeconds = await lifetimeOf(o, vscode.l10n.t('Token lifetime (the kubelet refreshes the token at 80 % of it or after 24 h, whichever comes first)'), '1h');
+  if (expirationSeconds === undefined) return undefined;
+  if (!o) {
     mountPath = await vscode.window.showInputBox({ title: vscode.l10n.t('Mount path'), value: DEFAULT_TOKEN_MOUNT_PATH, validateInput: (v) => (v.startsWith('/') ? undefined : vscode.l10n.t('An absolute path')) });
     if (mountPath === undefined) return undefined;
   }
   const yaml = projectedPodYaml({ serviceAccount: { namespace: target.namespace, name: target.serviceAccount }, audience: audience || undefined, expirationSeconds, mountPath });
-  return openYaml(yaml, o?.show !== false);
+  return openYaml(`pod-${target.namespace}-${target.serviceAccount}-projected-token`, yaml, o?.show !== false);
 }
 
 async function generateRotationCronJob(services: Services, arg: unknown): Promise<GeneratedYaml | undefined> {
   const target = await resolveTarget(services.session, arg);
   if (!target) return undefined;
   const o = optionsOf(arg);
-  let expirationSeconds = num(o?.expirationSeconds);
+  const expirationSeconds = await lifetimeOf(o, vscode.l10n.t('Lifetime of each rotated token'), '24h');
+  if (expirationSeconds === undefined) return undefined;
   let schedule = nonEmptyString(o?.schedule);
   if (!o) {
-    expirationSeconds = await askSeconds(vscode.l10n.t('Lifetime of each rotated token, in seconds'), '86400');
-    if (expirationSeconds === undefined) return undefined;
     schedule = await vscode.window.showInputBox({ title: vscode.l10n.t('Rotation schedule (cron)'), prompt: vscode.l10n.t('Rotate well before the token expires, e.g. at half its lifetime'), value: '0 */12 * * *' });
     if (!schedule) return undefined;
   }
   const yaml = rotationCronJobYaml({ serviceAccount: { namespace: target.namespace, name: target.serviceAccount }, expirationSeconds, schedule, audience: nonEmptyString(o?.audience), secretName: nonEmptyString(o?.secretName) });
-  return openYaml(yaml, o?.show !== false);
+  return openYaml(`cronjob-${target.namespace}-${target.serviceAccount}-token-rotation`, yaml, o?.show !== false);
 }
 
 export function registerGenerateCommands(services: Services): void {

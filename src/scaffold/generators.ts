@@ -8,9 +8,8 @@ import { rbacObjects, toDnsName, type PolicyRule } from '../rbac/rbacYaml';
 
 type Manifest = Record<string, unknown>;
 
-export const MIN_EXPIRATION_SECONDS = 600;
-/** `1 << 32`: the largest expirationSeconds the API server accepts (the check is strictly greater-than). */
-export const MAX_EXPIRATION_SECONDS = 4294967296;
+// The limits come from the one duration module (the API server's, and the kubelet's for projected volumes).
+export { MAX_EXPIRATION_SECONDS, MIN_EXPIRATION_SECONDS } from '../tokens/duration';
 export const DEFAULT_TOKEN_MOUNT_PATH = '/var/run/secrets/tokens';
 
 /**

@@ -18,30 +18,50 @@ export const EXTENDED_SECONDS = 365 * 24 * 3600;
 export const DURATION_PRESETS = ['10m', '1h', '8h', '24h', '7d'] as const;
 
 const UNIT_SECONDS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
-const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+// Units in this order, each at most once; spaces allowed around them but not inside a number.
+// package.json's pattern for k8sTokens.mint.defaultDuration accepts the same texts (a test checks it).
+const DURATION = /^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$/;
 
-export type DurationResult = { ok: true; seconds: number } | { ok: false; message: string };
+/** `message` is a full sentence (errors, input boxes); `short` fits beside the typed value in a list. */
+export type DurationResult = { ok: true; seconds: number } | { ok: false; message: string; short: string };
+
+/** The number of seconds a duration text means (`90m`, `2h30m`, `3600s`, `1d`, `3600`), or undefined if it is not one. Limits are not checked. */
+export function readDuration(text: string): number | undefined {
+  const t = text.trim().toLowerCase();
+  if (/^\d+$/.test(t)) return Number(t);
+  const m = t.length > 0 ? DURATION.exec(t) : null;
+  if (!m || m.slice(1).every((g) => g === undefined)) return undefined;
+  const [, d, h, min, s] = m;
+  return Number(d ?? 0) * UNIT_SECONDS.d + Number(h ?? 0) * UNIT_SECONDS.h + Number(min ?? 0) * UNIT_SECONDS.m + Number(s ?? 0);
+}
 
 /**
  * Parses a duration such as `90m`, `2h30m`, `3600s`, `1d` or a bare number of seconds, and checks
- * it against the API server's limits, so a request that would be refused is never sent.
+ * it against the API server's limits, so a request that would be refused is never sent. The one
+ * parser of every lifetime the user types: mint, the Pod and CronJob generators, the setting.
  */
 export function parseDuration(text: string): DurationResult {
-  const t = text.trim().toLowerCase().replace(/\s+/g, '');
-  if (t.length === 0) return { ok: false, message: l10n.t('Enter a duration such as 1h, 90m, 2h30m, 3600s or 1d.') };
-  let seconds: number;
-  if (/^\d+$/.test(t)) {
-    seconds = Number(t);
-  } else {
-    const m = DURATION.exec(t);
-    if (!m || m.slice(1).every((g) => g === undefined)) {
-      return { ok: false, message: l10n.t('"{0}" is not a duration. Use a number with a unit: 1h, 90m, 2h30m, 3600s or 1d.', text.trim()) };
-    }
-    const [, d, h, min, s] = m;
-    seconds = Number(d ?? 0) * UNIT_SECONDS.d + Number(h ?? 0) * UNIT_SECONDS.h + Number(min ?? 0) * UNIT_SECONDS.m + Number(s ?? 0);
+  if (text.trim().length === 0) return { ok: false, message: l10n.t('Enter a duration such as 1h, 90m, 2h30m, 3600s or 1d.'), short: l10n.t('enter a duration') };
+  const seconds = readDuration(text);
+  if (seconds === undefined) {
+    return {
+      ok: false,
+      message: l10n.t('"{0}" is not a duration. Use a number with a unit: 1h, 90m, 2h30m, 3600s or 1d.', text.trim()),
+      short: l10n.t('not a duration: use 1h, 90m, 2h30m, 3600s or 1d'),
+    };
   }
   const problem = checkExpirationSeconds(seconds);
-  return problem ? { ok: false, message: problem } : { ok: true, seconds };
+  if (!problem) return { ok: true, seconds };
+  const short = seconds < MIN_EXPIRATION_SECONDS ? l10n.t('too short: the API server accepts 10 minutes or more') : l10n.t('too long: the API server accepts at most 2^32 seconds');
+  return { ok: false, message: problem, short };
+}
+
+/**
+ * The k8sTokens.mint.defaultDuration setting when parseDuration accepts it, else 1h: the Settings
+ * editor flags a malformed value (package.json pattern), and a mint must still start.
+ */
+export function usableDefaultDuration(setting: string): string {
+  return parseDuration(setting).ok ? setting : '1h';
 }
 
 /** The API server's refusal for this lifetime, in its own words, or undefined when it is allowed. */

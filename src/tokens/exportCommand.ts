@@ -53,7 +53,7 @@ export async function exportKubeconfigCommand(services: Services, store: TokenSt
     token = args.token;
   }
   if (!token || !target) {
-    const minted = await mintCommand(services, store, arg, false);
+    const minted = await mintCommand(services, store, undefined, arg, false);
     if (!minted || minted.status !== 'minted') return minted?.status === 'cancelled' || !minted ? { status: 'cancelled' } : { status: 'failed', message: 'message' in minted ? minted.message : '' };
     token = minted.token;
     target = minted.target;

@@ -173,7 +173,7 @@ export async function mint(services: Services, store: TokenStore, req: MintReque
   return outcome;
 }
 
-/** Keeps an already minted token (the "Keep" action of the result notification). */
+/** Keeps an already minted token (the Keep action of the mint result panel). */
 export function keepMinted(store: TokenStore, outcome: MintSuccess): Promise<KeptToken> {
   return store.keep(outcome.metadata, outcome.token);
 }

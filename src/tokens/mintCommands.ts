@@ -1,46 +1,57 @@
 /** Handlers of mintToken, mintRevocableToken, remintToken, copyToken and forgetToken. */
 import * as vscode from 'vscode';
+import { displayDate } from '../common/dates';
 import type { Services } from '../services';
-import { mint, type MintOutcome } from './mint';
-import { askAudiences, askBinding, askDuration, optionsFromArg, type MintOptions } from './mintOptions';
+import { usableDefaultDuration } from './duration';
+import { mint, type MintOutcome, type MintSuccess } from './mint';
+import { askMintOptions, optionsFromArg, type MintOptions } from './mintOptions';
 import { presentOutcome } from './present';
 import { resolveTarget, isTreeNode } from './targets';
 import type { KeptToken, TokenStore } from './tokenStore';
 
-const flag = (arg: unknown, key: string): boolean => typeof arg === 'object' && arg !== null && !isTreeNode(arg) && (arg as Record<string, unknown>)[key] === true;
+/**
+ * Where an interactive mint's result goes (MintResults: the "Minted token" panels). Only this shape
+ * is named here, so the panels, which call back into mint, export and revoke, add no import circle.
+ */
+export interface MintResultSink {
+  show(result: MintSuccess): unknown;
+}
+
+const flag = (arg: unknown, key: string): boolean | undefined => {
+  if (typeof arg !== 'object' || arg === null || isTreeNode(arg)) return undefined;
+  const v = (arg as Record<string, unknown>)[key];
+  return typeof v === 'boolean' ? v : undefined;
+};
 
 /**
- * Mint Token / Mint Revocable Token. Programmatic use passes everything, e.g.
+ * Mint Token / Mint Token (Revocable). Programmatic use passes everything, e.g.
  * `{ context, namespace, serviceAccount, duration: '2h', audiences: [], bind: { kind: 'Pod', name }, keep: true, copy: false }`;
- * from the tree or the palette, whatever is missing is asked.
+ * from the tree or the palette, whatever is missing is asked in one multi-step input. A mint whose
+ * options were asked (or `show: true`) opens its result in a "Minted token" panel (`results`).
  */
-export async function mintCommand(services: Services, store: TokenStore, arg: unknown, revocable: boolean): Promise<MintOutcome | undefined> {
-  const fromArg = optionsFromArg(arg, services.config.mintDefaultDuration);
+export async function mintCommand(services: Services, store: TokenStore, results: MintResultSink | undefined, arg: unknown, revocable: boolean): Promise<MintOutcome | undefined> {
+  const defaultDuration = usableDefaultDuration(services.config.mintDefaultDuration);
+  const fromArg = optionsFromArg(arg, defaultDuration);
   if (fromArg.error) {
     const refused = { status: 'refused' as const, message: fromArg.error };
-    presentOutcome(services, store, refused);
+    presentOutcome(refused);
     return refused;
   }
   const target = await resolveTarget(services.session, arg);
   if (!target) return undefined;
-  let options: MintOptions;
+  let options: MintOptions | undefined;
   if (fromArg.given) {
     options = { expirationSeconds: fromArg.options.expirationSeconds ?? 3600, audiences: fromArg.options.audiences ?? [], bind: revocable ? undefined : fromArg.options.bind };
   } else {
-    const expirationSeconds = await askDuration(services.config.mintDefaultDuration);
-    if (expirationSeconds === undefined) return undefined;
-    const audiences = await askAudiences();
-    if (audiences === undefined) return undefined;
-    let bind: MintOptions['bind'];
-    if (!revocable) {
-      const b = await askBinding(services.session, target);
-      if (b === undefined) return undefined;
-      bind = b ?? undefined;
-    }
-    options = { expirationSeconds, audiences, bind };
+    options = await askMintOptions(services.session, target, revocable, defaultDuration);
+    if (!options) return undefined;
   }
-  const outcome = await mint(services, store, { target, options, revocable, keep: flag(arg, 'keep'), copy: flag(arg, 'copy') });
-  presentOutcome(services, store, outcome, target);
+  const outcome = await mint(services, store, { target, options, revocable, keep: flag(arg, 'keep') === true, copy: flag(arg, 'copy') === true });
+  if (outcome.status === 'minted') {
+    if (results && (flag(arg, 'show') ?? !fromArg.given)) results.show(outcome);
+  } else {
+    presentOutcome(outcome, target);
+  }
   return outcome;
 }
 
@@ -54,7 +65,7 @@ async function pickKept(store: TokenStore, title: string): Promise<KeptToken | u
   const items = store.list().map((t) => ({
     label: `${t.params.namespace}/${t.params.serviceAccount}`,
     description: t.params.context,
-    detail: t.revokedAt ? vscode.l10n.t('revoked') : vscode.l10n.t('expires {0}', new Date(t.expiresAt).toLocaleString()),
+    detail: t.revokedAt ? vscode.l10n.t('revoked') : vscode.l10n.t('expires {0}', displayDate(t.expiresAt)),
     entry: t,
   }));
   if (items.length === 0) {
@@ -79,10 +90,10 @@ export async function remintCommand(services: Services, store: TokenStore, arg: 
     revocable: p.revocable === true,
     revocableSecret: entry.revokedAt ? undefined : entry.revocableSecret,
     keep: true,
-    copy: flag(arg, 'copy'),
+    copy: flag(arg, 'copy') === true,
     remintId: entry.id,
   });
-  presentOutcome(services, store, outcome, p);
+  presentOutcome(outcome, p);
   return outcome;
 }
 
@@ -104,7 +115,7 @@ export async function forgetTokenCommand(store: TokenStore, arg: unknown): Promi
   await store.forget(entry.id);
   if (entry.revocableSecret && !entry.revokedAt) {
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Forgotten here, but the token stays valid until {0}. Delete Secret {1} to revoke it.', new Date(entry.expiresAt).toLocaleString(), entry.revocableSecret),
+      vscode.l10n.t('Forgotten here, but the token stays valid until {0}. Delete Secret {1} to revoke it.', displayDate(entry.expiresAt), entry.revocableSecret),
     );
   }
   return { forgotten: true };

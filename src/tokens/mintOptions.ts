@@ -5,7 +5,9 @@
 import * as vscode from 'vscode';
 import type { ClusterSession } from '../kube/session';
 import type { BindableKind, BoundObjectRef } from '../kube/tokenRequest';
-import { DURATION_PRESETS, parseDuration, checkExpirationSeconds } from './duration';
+import { MultiStepInput, type InputStep } from '../common/multiStepInput';
+import { parseDuration, checkExpirationSeconds } from './duration';
+import { pickDuration } from './durationInput';
 import type { MintTarget } from './mintFailure';
 import { isTreeNode } from './targets';
 
@@ -43,89 +45,97 @@ export function optionsFromArg(arg: unknown, defaultDuration: string): { options
   return { options, given };
 }
 
-export async function askDuration(defaultDuration: string): Promise<number | undefined> {
-  const custom = vscode.l10n.t('Custom…');
-  const items = [...new Set([defaultDuration, ...DURATION_PRESETS])].map((label) => ({
-    label,
-    description: label === defaultDuration ? vscode.l10n.t('default (k8sTokens.mint.defaultDuration)') : undefined,
-  }));
-  const pick = await vscode.window.showQuickPick([...items, { label: custom, description: vscode.l10n.t('e.g. 90m, 2h30m, 3600s, 1d') }], {
-    title: vscode.l10n.t('Token lifetime'),
-    placeHolder: vscode.l10n.t('The API server may grant less than requested'),
-  });
-  if (!pick) return undefined;
-  let text: string | undefined = pick.label;
-  if (pick.label === custom) {
-    text = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Token lifetime'),
-      prompt: vscode.l10n.t('At least 10 minutes, at most 2^32 seconds'),
-      value: defaultDuration,
-      validateInput: (v) => {
-        const r = parseDuration(v);
-        return r.ok ? undefined : r.message;
+/** Lifetime, audiences and (unless revocable) the bound object, as one multi-step input naming the SA. */
+export async function askMintOptions(session: ClusterSession, target: MintTarget, revocable: boolean, defaultDuration: string): Promise<MintOptions | undefined> {
+  const who = `${target.namespace}/${target.serviceAccount}`;
+  const title = revocable ? vscode.l10n.t('Mint revocable token for {0}', who) : vscode.l10n.t('Mint token for {0}', who);
+  const options: MintOptions = { expirationSeconds: 0, audiences: [] };
+  const lifetime: InputStep = async (flow) => {
+    options.expirationSeconds = await pickDuration(flow, { defaultDuration, defaultNote: vscode.l10n.t('default (k8sTokens.mint.defaultDuration)') });
+    return audiences;
+  };
+  const audiences: InputStep = async (flow) => {
+    options.audiences = await pickAudiences(flow);
+    return revocable ? undefined : binding;
+  };
+  const binding: InputStep = async (flow) => {
+    options.bind = await pickBinding(flow, session, target);
+  };
+  const done = await MultiStepInput.run(title, revocable ? 2 : 3, lifetime);
+  return done ? options : undefined;
+}
+
+const splitAudiences = (text: string): string[] => [...new Set(text.split(',').map((a) => a.trim()).filter((a) => a.length > 0))];
+
+async function pickAudiences(flow: MultiStepInput): Promise<string[]> {
+  type Item = vscode.QuickPickItem & { audiences?: string[]; enter?: boolean };
+  const dflt: Item = { label: vscode.l10n.t('Cluster default'), description: vscode.l10n.t('send no audience: the API server uses its own (the token works against this cluster)'), audiences: [] };
+  const enter: Item = { label: vscode.l10n.t('Enter audiences…'), description: vscode.l10n.t('for another consumer, e.g. vault or an OIDC relying party'), enter: true };
+  for (;;) {
+    const pick = await flow.pick<Item>({
+      items: [dflt, enter],
+      activeItem: dflt,
+      placeholder: vscode.l10n.t('Audiences: pick, or type them comma-separated'),
+      typed: (value) => {
+        const typed = splitAudiences(value);
+        return typed.length ? { before: [{ label: typed.join(', '), description: vscode.l10n.t('audiences to request'), audiences: typed }] } : {};
       },
     });
+    if (pick.audiences) return pick.audiences;
+    try {
+      const text = await flow.input({
+        prompt: vscode.l10n.t('Comma-separated. A token for other audiences is rejected by this cluster unless they include its API audiences.'),
+        validate: (v) => (splitAudiences(v).length > 0 ? undefined : vscode.l10n.t('Enter at least one audience.')),
+      });
+      return splitAudiences(text);
+    } catch (e) {
+      if (!MultiStepInput.isBack(e)) throw e;
+    }
   }
-  if (text === undefined) return undefined;
-  const r = parseDuration(text);
-  if (!r.ok) {
-    void vscode.window.showErrorMessage(r.message);
-    return undefined;
-  }
-  return r.seconds;
 }
 
-export async function askAudiences(): Promise<string[] | undefined> {
-  const dflt = vscode.l10n.t('Cluster default');
-  const pick = await vscode.window.showQuickPick(
-    [
-      { label: dflt, description: vscode.l10n.t('send no audience: the API server uses its own (the token works against this cluster)') },
-      { label: vscode.l10n.t('Enter audiences…'), description: vscode.l10n.t('for another consumer, e.g. vault or an OIDC relying party') },
-    ],
-    { title: vscode.l10n.t('Audiences') },
-  );
-  if (!pick) return undefined;
-  if (pick.label === dflt) return [];
-  const text = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Audiences'),
-    prompt: vscode.l10n.t('Comma-separated. A token for other audiences is rejected by this cluster unless they include its API audiences.'),
-    validateInput: (v) => (v.split(',').some((a) => a.trim().length > 0) ? undefined : vscode.l10n.t('Enter at least one audience.')),
-  });
-  return text === undefined ? undefined : [...new Set(text.split(',').map((a) => a.trim()).filter((a) => a.length > 0))];
-}
-
-/** Asks whether to bind the token, and to what. `null` means not bound; undefined means cancelled. */
-export async function askBinding(session: ClusterSession, target: MintTarget): Promise<BoundObjectRef | null | undefined> {
-  const none = vscode.l10n.t('Not bound');
-  const kinds: { label: string; objectKind?: BindableKind; description: string }[] = [
-    { label: none, description: vscode.l10n.t('valid until it expires') },
+/** Whether to bind the token, and to what; undefined means not bound. */
+async function pickBinding(flow: MultiStepInput, session: ClusterSession, target: MintTarget): Promise<BoundObjectRef | undefined> {
+  type KindItem = vscode.QuickPickItem & { objectKind?: BindableKind };
+  const kinds: KindItem[] = [
+    { label: vscode.l10n.t('Not bound'), description: vscode.l10n.t('valid until it expires') },
     { label: vscode.l10n.t('Bind to a Pod…'), objectKind: 'Pod', description: vscode.l10n.t('invalid as soon as the Pod is deleted') },
     { label: vscode.l10n.t('Bind to a Secret…'), objectKind: 'Secret', description: vscode.l10n.t('invalid as soon as the Secret is deleted') },
     { label: vscode.l10n.t('Bind to a Node…'), objectKind: 'Node', description: vscode.l10n.t('invalid as soon as the Node is deleted') },
   ];
-  const pick = await vscode.window.showQuickPick(kinds, { title: vscode.l10n.t('Bind the token to an object?') });
-  if (!pick) return undefined;
-  if (!pick.objectKind) return null;
-  const kube = session.module();
-  const client = session.connections().client(target.context);
-  const kind = pick.objectKind;
-  const objects = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Listing {0}s…', kind) }, async () => {
-    if (kind === 'Pod') {
-      // The API server refuses Pods that run as another ServiceAccount, so only these are offered.
-      return (await kube.listPods(client, target.namespace)).filter((p) => p.serviceAccountName === target.serviceAccount).map((p) => ({ label: p.name, uid: p.uid, description: p.nodeName ? `${p.phase ?? ''} · ${p.nodeName}` : p.phase }));
+  for (;;) {
+    const kind = (await flow.pick({ items: kinds, activeItem: kinds[0], placeholder: vscode.l10n.t('Bind the token to an object?') })).objectKind;
+    if (!kind) return undefined;
+    try {
+      type ObjectItem = vscode.QuickPickItem & { uid?: string };
+      const obj = await flow.pick<ObjectItem>({
+        items: [],
+        placeholder: vscode.l10n.t('{0} to bind to', kind),
+        load: async () => {
+          const objects = await listBindable(session, target, kind);
+          if (objects.length > 0) return objects;
+          const none =
+            kind === 'Pod'
+              ? vscode.l10n.t('No Pod in namespace "{0}" runs as ServiceAccount "{1}".', target.namespace, target.serviceAccount)
+              : vscode.l10n.t('No {0} found.', kind);
+          return [{ label: `$(info) ${none}`, detail: vscode.l10n.t('Go back to choose another kind of binding.') }];
+        },
+        accepts: (item) => item.uid !== undefined,
+      });
+      return { kind, name: obj.label, uid: obj.uid };
+    } catch (e) {
+      if (!MultiStepInput.isBack(e)) throw e;
     }
-    if (kind === 'Secret') return (await kube.listSecrets(client, target.namespace)).map((s) => ({ label: s.name, uid: s.uid, description: s.type }));
-    return (await kube.listNodes(client)).map((n) => ({ label: n.name, uid: n.uid, description: undefined }));
-  });
-  if (objects.length === 0) {
-    void vscode.window.showWarningMessage(
-      kind === 'Pod'
-        ? vscode.l10n.t('No Pod in namespace "{0}" runs as ServiceAccount "{1}".', target.namespace, target.serviceAccount)
-        : vscode.l10n.t('No {0} found.', kind),
-    );
-    return undefined;
   }
-  const obj = await vscode.window.showQuickPick(objects, { title: vscode.l10n.t('{0} to bind to', kind) });
-  return obj ? { kind, name: obj.label, uid: obj.uid } : undefined;
 }
 
+async function listBindable(session: ClusterSession, target: MintTarget, kind: BindableKind): Promise<(vscode.QuickPickItem & { uid: string })[]> {
+  const kube = session.module();
+  const client = session.connections().client(target.context);
+  if (kind === 'Pod') {
+    // The API server refuses Pods that run as another ServiceAccount, so only these are offered.
+    return (await kube.listPods(client, target.namespace)).filter((p) => p.serviceAccountName === target.serviceAccount).map((p) => ({ label: p.name, uid: p.uid, description: p.nodeName ? `${p.phase ?? ''} · ${p.nodeName}` : p.phase }));
+  }
+  if (kind === 'Secret') return (await kube.listSecrets(client, target.namespace)).map((s) => ({ label: s.name, uid: s.uid, description: s.type }));
+  return (await kube.listNodes(client)).map((n) => ({ label: n.name, uid: n.uid, description: undefined }));
+}

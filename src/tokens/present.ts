@@ -1,57 +1,27 @@
-/** What the user sees after a mint: the result with its explanation and actions, or the failure. */
+/** What the user sees of a failed mint, and of a re-mint (a new mint's result opens its own panel). */
 import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
-import type { Services } from '../services';
-import { formatDuration } from './duration';
-import { keepMinted, type MintOutcome, type MintSuccess } from './mint';
+import { displayDateCompact } from '../common/dates';
+import { openUntitled } from '../common/untitled';
+import type { MintOutcome, MintSuccess } from './mint';
 import type { MintFailure, MintTarget } from './mintFailure';
-import type { TokenStore } from './tokenStore';
-
-/** Opens the decoded header and claims (never the signature) in a read-only document. */
-export async function openDecoded(token: string): Promise<void> {
-  await vscode.commands.executeCommand(CommandIds.decodeToken, token);
-}
 
 export async function copyToClipboard(token: string, what: string): Promise<void> {
   await vscode.env.clipboard.writeText(token);
   void vscode.window.showInformationMessage(vscode.l10n.t('{0} copied to the clipboard.', what));
 }
 
-function present(services: Services, store: TokenStore, m: MintSuccess): void {
-  const { namespace, serviceAccount } = m.target;
-  const lifetime = formatDuration(Math.round((m.report.expiresAt - m.report.issuedAt) / 1000));
-  const head = vscode.l10n.t('Token for {0}/{1}: valid {2}, until {3}.', namespace, serviceAccount, lifetime, new Date(m.report.expiresAt).toLocaleString());
-  const revocable = m.revocableSecret ? vscode.l10n.t('Revocable: deleting Secret {0} invalidates it.', m.revocableSecret) : '';
-  const text = [head, ...m.report.notes, revocable].filter((s) => s.length > 0).join(' ');
-  const copy = vscode.l10n.t('Copy');
-  const keep = vscode.l10n.t('Keep');
-  const decode = vscode.l10n.t('Open Decoded');
-  const exportIt = vscode.l10n.t('Export Kubeconfig');
-  const actions = [copy, ...(m.kept ? [] : [keep]), decode, exportIt];
-  const show = m.report.clamp ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  void show(text, ...actions).then(async (choice) => {
-    try {
-      if (choice === copy) await copyToClipboard(m.token, vscode.l10n.t('Token'));
-      else if (choice === keep) m.kept = await keepMinted(store, m);
-      else if (choice === decode) await openDecoded(m.token);
-      else if (choice === exportIt) {
-        await vscode.commands.executeCommand(CommandIds.exportKubeconfig, { ...m.target, token: m.token, ...(m.kept ? { id: m.kept.id } : {}) });
-      }
-    } catch (e) {
-      // Keeping failed: the token is still here, offer to copy it.
-      services.errors.report(e, choice ?? 'mint');
-      if (choice === keep) offerCopyAfterKeepFailure(m, e instanceof Error ? e.message : String(e));
-    }
-  });
-  if (m.keepError) offerCopyAfterKeepFailure(m, m.keepError);
-}
-
-function offerCopyAfterKeepFailure(m: MintSuccess, reason: string): void {
-  const copy = vscode.l10n.t('Copy Token');
-  void vscode.window.showErrorMessage(vscode.l10n.t('The token could not be kept ({0}). Copy it now, or it is lost when you close this message.', reason), copy).then((c) => {
-    if (c === copy) return copyToClipboard(m.token, vscode.l10n.t('Token'));
-    return undefined;
-  });
+/** A re-mint replaces a kept token: a short message says until when the new one is valid, and why if it got less. */
+function announceRemint(m: MintSuccess): void {
+  const who = `${m.target.namespace}/${m.target.serviceAccount}`;
+  const { warnAfter, expiresAt } = m.report;
+  // An extended token is valid for a year, but its use is logged as stale after warnafter: that is when to renew it.
+  const head =
+    m.report.extended && warnAfter !== undefined
+      ? vscode.l10n.t('Re-minted the token for {0}: renew it by {1} (warnafter).', who, displayDateCompact(warnAfter))
+      : vscode.l10n.t('Re-minted the token for {0}: valid until {1}.', who, displayDateCompact(expiresAt));
+  if (m.report.clamp) void vscode.window.showWarningMessage(`${head} ${m.report.notes[0] ?? ''}`.trim());
+  else vscode.window.setStatusBarMessage(`$(check) ${head}`, 8000);
 }
 
 /** Shows a failed or refused mint with what can be done about it. */
@@ -65,18 +35,18 @@ export function presentFailure(f: MintFailure | { status: 'refused'; message: st
   const actions = [...(f.rbacYaml ? [rbac] : []), ...(f.suggestLegacySecret && target ? [legacy] : [])];
   void vscode.window.showErrorMessage(f.message, ...actions).then(async (choice) => {
     if (choice === rbac && f.rbacYaml) {
-      const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: f.rbacYaml });
-      await vscode.window.showTextDocument(doc);
+      await openUntitled(target ? `rbac-${target.namespace}-mint-${target.serviceAccount}` : 'rbac-mint-tokens', 'yaml', 'yaml', f.rbacYaml);
     } else if (choice === legacy && target) {
       await vscode.commands.executeCommand(CommandIds.createLegacyTokenSecret, target);
     }
   });
 }
 
-export function presentOutcome(services: Services, store: TokenStore, outcome: MintOutcome, target?: MintTarget): void {
+/** Failures of a mint or re-mint are explained; a re-mint's success is announced (a new mint's result has its own panel). */
+export function presentOutcome(outcome: MintOutcome, target?: MintTarget): void {
   switch (outcome.status) {
     case 'minted':
-      return present(services, store, outcome);
+      return outcome.kept ? announceRemint(outcome) : undefined;
     case 'failed':
       return presentFailure(outcome, target);
     case 'refused':

@@ -1,4 +1,4 @@
-/** The token feature: TokenStore plus the mint / keep / revoke / export / legacy-Secret commands. */
+/** The token feature: TokenStore, the mint results, and the mint / keep / revoke / export / legacy-Secret commands. */
 import { CommandIds } from '../common/commandIds';
 import { registerCommand } from '../common/commands';
 import type { Services } from '../services';
@@ -6,22 +6,29 @@ import type { ServiceAccountTree } from '../tree/registerTree';
 import { exportKubeconfigCommand } from './exportCommand';
 import { copySecretTokenCommand, createLegacyTokenSecretCommand } from './legacySecret';
 import { copyTokenCommand, forgetTokenCommand, mintCommand, remintCommand } from './mintCommands';
+import { MintResults } from './mintResults';
 import { revokeCommand } from './revoke';
 import { TokenStore } from './tokenStore';
+import { UnkeptSecrets } from './unkeptSecrets';
 
 /** What the token feature exposes to other features (expiry dashboard) and tests. */
 export interface TokensApi {
   readonly store: TokenStore;
+  /** The open "Minted token" panels. */
+  readonly results: MintResults;
 }
 
 export function registerTokens(services: Services, tree?: ServiceAccountTree): TokensApi {
   const { context, errors } = services;
   const store = new TokenStore(context.globalState, context.secrets);
-  context.subscriptions.push(store);
+  const unkept = new UnkeptSecrets(context.globalState);
+  const results = new MintResults({ services, store, unkept });
+  context.subscriptions.push(store, results);
+  unkept.offerCleanup(services);
   const reg = (id: Parameters<typeof registerCommand>[2], handler: (arg?: unknown) => unknown): void => registerCommand(context, errors, id, handler);
 
-  reg(CommandIds.mintToken, (arg) => mintCommand(services, store, arg, false));
-  reg(CommandIds.mintRevocableToken, (arg) => mintCommand(services, store, arg, true));
+  reg(CommandIds.mintToken, (arg) => mintCommand(services, store, results, arg, false));
+  reg(CommandIds.mintRevocableToken, (arg) => mintCommand(services, store, results, arg, true));
   reg(CommandIds.remintToken, (arg) => remintCommand(services, store, arg));
   reg(CommandIds.revokeToken, (arg) => revokeCommand(services, store, arg));
   reg(CommandIds.copyToken, (arg) => copyTokenCommand(store, arg));
@@ -29,5 +36,5 @@ export function registerTokens(services: Services, tree?: ServiceAccountTree): T
   reg(CommandIds.exportKubeconfig, (arg) => exportKubeconfigCommand(services, store, arg));
   reg(CommandIds.createLegacyTokenSecret, (arg) => createLegacyTokenSecretCommand(services, arg, (node) => tree?.refresh(node)));
   reg(CommandIds.copySecretToken, (arg) => copySecretTokenCommand(services, arg));
-  return { store };
+  return { store, results };
 }

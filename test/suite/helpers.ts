@@ -186,7 +186,17 @@ export interface UiQuery {
   /** Only frames whose URL contains this text are searched (e.g. 'vscode-webview'); default all frames. */
   frameUrlIncludes?: string;
   /** CSS selector; the innerText of every match in every searched frame is returned. */
-  selector: string;
+  selector?: string;
+  /**
+   * Input before the capture, as a user gives it (real events from the browser), in this order:
+   * click the first match of this Playwright selector (e.g. `.monaco-dialog-box a.monaco-button:has-text("Delete")`,
+   * in the frames `frameUrlIncludes` picks; the capture fails when nothing matches), …
+   */
+  click?: string;
+  /** … type this text into the focused element (a quick pick, an input box), … */
+  type?: string;
+  /** … then press these keys (Playwright names: 'Enter', 'Escape', 'ArrowDown'). */
+  press?: string[];
 }
 
 export interface UiCapture {

@@ -1,15 +1,19 @@
 /**
- * The README's tree screenshot: the ServiceAccounts view on the demo cluster, expanded down to a
- * ServiceAccount's token Secrets and bindings, captured from the real workbench into
- * test-results/ui/readme-tree.png, and the hover of a pod-bound token in readme-hover.png; each
- * checked for what it must show. (The dashboard's screenshot is taken by expiry.test.ts.)
+ * The README's screenshots, captured from the real workbench into test-results/ui/readme-*.png and
+ * each checked for what it must show: the ServiceAccounts view on the demo cluster expanded down to
+ * a ServiceAccount's token Secrets and bindings (readme-tree), the hover of a pod-bound token
+ * (readme-hover), the mint's multi-step input (readme-mint-steps) and its result panel
+ * (readme-mint-result). (The dashboard's, readme-dashboard, is taken by expiry.test.ts.)
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CommandIds } from '../../src/common/commandIds';
 import type { ExtensionApi } from '../../src/extension';
+import type { MintOutcome } from '../../src/tokens/mint';
+import type { MintResultPanel } from '../../src/tokens/resultPanel';
 import type { TreeNode } from '../../src/tree/model';
 import { captureWorkbench, getApi, sessionQuiet, testCluster, until, waitFor } from './helpers';
 import { noToasts } from './workbenchShots';
@@ -80,6 +84,54 @@ describe('README screenshots', () => {
     assert.match(shot.texts.join('\n'), /system:serviceaccount:demo:ci-deployer/);
     assert.ok(fs.statSync(shot.screenshotPath).size > 10_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.view.extension.k8sTokens');
+  });
+
+  it('captures the multi-step mint input', async () => {
+    await testCluster();
+    const api = await getApi();
+    await sessionQuiet(api);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    const running = vscode.commands.executeCommand<MintOutcome>(CommandIds.mintToken, { context: 'test-admin', namespace: 'demo', serviceAccount: 'ci-deployer' });
+    await noToasts();
+    const shot = await waitFor(async () => {
+      const c = await captureWorkbench('readme-mint-steps', { selector: '.quick-input-widget .quick-input-title, .quick-input-widget .monaco-list-row' });
+      return c.texts.some((t) => t.includes('Mint token for demo/ci-deployer (1/3)')) && c.texts.some((t) => t.includes('default (k8sTokens.mint.defaultDuration)')) ? c : undefined;
+    }, 'the first step of the mint input', 20_000);
+    assert.ok(shot.texts.some((t) => /^10m/.test(t)) && shot.texts.some((t) => /^7d/.test(t)), shot.texts.join(' | '));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await running, undefined, 'Escape ends the flow without minting');
+  });
+
+  it('captures the result panel of a clamped, pod-bound mint', async () => {
+    const cluster = await testCluster();
+    const api = await getApi();
+    await sessionQuiet(api);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    cluster.configure({ maxTokenExpirationSeconds: 86400 });
+    const opened = new Promise<MintResultPanel>((resolve) => {
+      const sub = api.tokens.results.onDidOpen((p) => {
+        sub.dispose();
+        resolve(p);
+      });
+    });
+    try {
+      await vscode.commands.executeCommand(CommandIds.mintToken, { context: 'test-admin', namespace: 'demo', serviceAccount: 'ci-deployer', duration: '2d', bind: { kind: 'Pod', name: 'web-0' }, show: true });
+    } finally {
+      cluster.configure({ maxTokenExpirationSeconds: 0 });
+    }
+    const panel = await opened;
+    await until(() => panel.isReady, 'the result webview to say ready', 20_000);
+    await noToasts();
+    const shot = await waitFor(async () => {
+      const c = await captureWorkbench('readme-mint-result', { frameUrlIncludes: 'webview', selector: 'main' });
+      const text = c.texts.join('\n');
+      return text.includes('Bound to Pod web-0') && text.includes('shortened the lifetime') ? c : undefined;
+    }, 'the result panel with the clamp and the binding', 20_000);
+    assert.match(shot.texts.join('\n'), /1d \(requested 2d\)/);
+    assert.ok(fs.statSync(shot.screenshotPath).size > 10_000);
+    panel.dispose();
     await vscode.commands.executeCommand('workbench.view.extension.k8sTokens');
   });
 });

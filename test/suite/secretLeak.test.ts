@@ -30,6 +30,7 @@ import type { ExtensionApi } from '../../src/extension';
 import type { ExportOutcome } from '../../src/tokens/exportCommand';
 import type { LegacySecretOutcome } from '../../src/tokens/legacySecret';
 import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
+import type { MintResultPanel } from '../../src/tokens/resultPanel';
 import { adminContextLoaded, getApi, testCluster, waitFor, type TestCluster } from './helpers';
 
 const target = { context: 'test-admin', namespace: 'demo', serviceAccount: 'reader' };
@@ -144,6 +145,21 @@ describe('Secret leak: token values stay in SecretStorage and explicit exports',
     const fresh = /^\s+token: (\S+)$/m.exec(fs.readFileSync(exportedFresh, 'utf8'))?.[1];
     assert.ok(fresh, 'the exported kubeconfig holds a token');
     tokens.push({ flow: 'mint + export', token: fresh });
+
+    // 6. Mint with its result panel, then Copy and Keep from the panel.
+    const opened = new Promise<MintResultPanel>((resolve) => {
+      const sub = api.tokens.results.onDidOpen((p) => {
+        sub.dispose();
+        resolve(p);
+      });
+    });
+    const viaPanel = minted(await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '1h', show: true }), 'mint result panel');
+    const panel = await opened;
+    assert.equal((await panel.runAction('copy')).type, 'actionDone');
+    assert.equal((await panel.runAction('keep')).type, 'actionDone');
+    assert.ok(panel.kept, 'kept from the panel');
+    keep('mint result panel', { ...viaPanel, kept: panel.kept });
+    panel.dispose();
 
     const needles = tokens.flatMap((t) => needlesOf(t.flow, t.token));
     assert.equal(new Set(tokens.map((t) => t.token)).size, tokens.length, 'every flow gave its own token');

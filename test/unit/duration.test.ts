@@ -1,5 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { checkExpirationSeconds, formatDuration, parseDuration } from '../../src/tokens/duration';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as fc from 'fast-check';
+import { checkExpirationSeconds, formatDuration, parseDuration, readDuration, usableDefaultDuration } from '../../src/tokens/duration';
+
+/** The JSON-schema pattern VS Code's Settings editor checks k8sTokens.mint.defaultDuration with. */
+function settingPattern(): RegExp {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { pattern?: string }> } };
+  };
+  const pattern = pkg.contributes.configuration.properties['k8sTokens.mint.defaultDuration'].pattern;
+  assert.ok(pattern, 'the setting has a pattern');
+  return new RegExp(pattern, 'u');
+}
 
 describe('token durations', () => {
   it('parses units and combinations', () => {
@@ -13,7 +26,7 @@ describe('token durations', () => {
   });
 
   it('rejects text that is not a duration', () => {
-    for (const bad of ['', 'abc', '1w', 'h', '1.5h', '-1h', '2m1h']) {
+    for (const bad of ['', 'abc', '1w', 'h', '1.5h', '-1h', '2m1h', '1 0m', '1hh']) {
       const r = parseDuration(bad);
       assert.equal(r.ok, false, bad);
     }
@@ -38,5 +51,42 @@ describe('token durations', () => {
     assert.equal(formatDuration(3607), '1h7s');
     assert.equal(formatDuration(31536000), '365d');
     assert.equal(formatDuration(0), '0s');
+  });
+
+  it('accepts spaces between the parts, not inside a number', () => {
+    assert.deepEqual(parseDuration('2h 30m'), { ok: true, seconds: 9000 });
+    assert.deepEqual(parseDuration(' 1 h '), { ok: true, seconds: 3600 });
+    assert.equal(readDuration('1 0m'), undefined);
+  });
+
+  it('falls back to 1h for an unusable default-duration setting', () => {
+    assert.equal(usableDefaultDuration('2h30m'), '2h30m');
+    assert.equal(usableDefaultDuration('5m'), '1h', 'too short for the API server');
+    assert.equal(usableDefaultDuration('soon'), '1h');
+  });
+
+  // The Settings editor and the parser must agree: a value the editor accepts is one mint can read.
+  it('agrees with the setting pattern on every text (property)', () => {
+    const pattern = settingPattern();
+    const noise = fc.stringMatching(/^[0-9dhmsDHMS \t.w-]{0,12}$/);
+    // Near-valid texts: number+unit parts in any order, with or without spaces, sometimes a unit twice.
+    const space = fc.constantFrom('', ' ', '  ', '\t');
+    const part = fc.tuple(fc.nat({ max: 99 }), space, fc.constantFrom('d', 'h', 'm', 's', 'D', 'H', 'M', 'S', ''), space).map(([n, a, u, b]) => `${n}${a}${u}${b}`);
+    const nearValid = fc.tuple(space, fc.array(part, { minLength: 0, maxLength: 5 })).map(([lead, parts]) => lead + parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(noise, nearValid), (t) => {
+        assert.equal(pattern.test(t), readDuration(t) !== undefined, JSON.stringify(t));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads what formatDuration writes (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 32 }), (seconds) => {
+        assert.equal(readDuration(formatDuration(seconds)), seconds);
+        assert.equal(parseDuration(formatDuration(seconds)).ok, checkExpirationSeconds(seconds) === undefined);
+      }),
+    );
   });
 });

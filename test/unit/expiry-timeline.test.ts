@@ -5,13 +5,13 @@ import {
   deadlineOf,
   formatCountdown,
   formatShort,
-  kubeletRefreshAt,
   nearestExpiry,
   nextStatusChange,
   notificationKey,
   planNotifications,
   timelineAxis,
   tokenStatus,
+  warningWindowMs,
   type TimedToken,
 } from '../../src/expiry/timeline';
 
@@ -33,23 +33,35 @@ describe('expiry timeline: status', () => {
 
   it('is valid until notifyBefore ahead of the deadline, then expiring, then expired', () => {
     assert.equal(tokenStatus(oneHour, T0 + 5 * MIN, tenMinutes), 'valid');
-    assert.equal(tokenStatus(oneHour, T0 + 47 * MIN, tenMinutes), 'valid');
-    // 80 % of 60 min is 48 min: the 20 % rule starts earlier than "10 minutes before".
-    assert.equal(tokenStatus(oneHour, T0 + 48 * MIN, tenMinutes), 'expiring');
+    assert.equal(tokenStatus(oneHour, T0 + 49 * MIN, tenMinutes), 'valid');
+    assert.equal(tokenStatus(oneHour, T0 + 50 * MIN, tenMinutes), 'expiring');
     assert.equal(tokenStatus(oneHour, T0 + 59 * MIN, tenMinutes), 'expiring');
     assert.equal(tokenStatus(oneHour, T0 + 60 * MIN, tenMinutes), 'expired');
   });
 
-  it('uses notifyBefore when it comes before the 20 % point', () => {
+  // Issue 12, bug 7: notifyBefore 10 min on a 10-minute token made it "expiring" (and announced) at once.
+  it('fits the window to the lifetime: never expiring at the moment of minting', () => {
+    const tenMinuteToken = token('t', 600);
+    assert.equal(warningWindowMs(tenMinuteToken, 10 * MIN), 2 * MIN, '20 % of 10 minutes');
+    assert.equal(tokenStatus(tenMinuteToken, T0, tenMinutes), 'valid');
+    assert.equal(tokenStatus(tenMinuteToken, T0 + 7.9 * MIN, tenMinutes), 'valid');
+    assert.equal(tokenStatus(tenMinuteToken, T0 + 8 * MIN, tenMinutes), 'expiring');
+    assert.deepEqual(planNotifications([tenMinuteToken], T0, 10 * MIN, new Set()), { due: [], nextCheckAt: T0 + 8 * MIN });
+    assert.deepEqual(planNotifications([tenMinuteToken], T0 + 8 * MIN, 10 * MIN, new Set()).due, [tenMinuteToken]);
+    // A huge setting is capped the same way.
     const day = token('d', 86400);
-    // 20 % of a day is 4.8 h (from 19.2 h on); notifyBefore 6 h opens the window earlier, at 18 h.
-    assert.equal(tokenStatus(day, T0 + 17.9 * HOUR, { notifyBeforeMs: 6 * HOUR }), 'valid');
-    assert.equal(tokenStatus(day, T0 + 18 * HOUR, { notifyBeforeMs: 6 * HOUR }), 'expiring');
-    assert.equal(tokenStatus(day, T0 + 17 * HOUR, tenMinutes), 'valid');
-    assert.equal(tokenStatus(day, T0 + 19.3 * HOUR, tenMinutes), 'expiring');
+    assert.equal(warningWindowMs(day, 30 * DAY), 0.2 * DAY);
+    assert.equal(tokenStatus(day, T0 + 19.1 * HOUR, { notifyBeforeMs: 6 * HOUR }), 'valid');
+    assert.equal(tokenStatus(day, T0 + 19.2 * HOUR, { notifyBeforeMs: 6 * HOUR }), 'expiring');
   });
 
-  it('ignores the absolute threshold when notifyBefore is 0 (notifications off)', () => {
+  it('uses notifyBefore when it is shorter than 20 % of the lifetime', () => {
+    const day = token('d', 86400);
+    assert.equal(tokenStatus(day, T0 + 23.8 * HOUR, tenMinutes), 'valid');
+    assert.equal(tokenStatus(day, T0 + 23.9 * HOUR, tenMinutes), 'expiring');
+  });
+
+  it('uses the last 20 % when notifyBefore is 0 (notifications off)', () => {
     assert.equal(tokenStatus(oneHour, T0 + 47 * MIN, { notifyBeforeMs: 0 }), 'valid');
     assert.equal(tokenStatus(oneHour, T0 + 49 * MIN, { notifyBeforeMs: 0 }), 'expiring');
   });
@@ -73,26 +85,9 @@ describe('expiry timeline: status', () => {
   });
 
   it('knows when the status changes next', () => {
-    assert.equal(nextStatusChange(oneHour, T0, tenMinutes), T0 + 48 * MIN);
+    assert.equal(nextStatusChange(oneHour, T0, tenMinutes), T0 + 50 * MIN);
     assert.equal(nextStatusChange(oneHour, T0 + 50 * MIN, tenMinutes), T0 + HOUR);
     assert.equal(nextStatusChange(oneHour, T0 + 2 * HOUR, tenMinutes), undefined);
-  });
-});
-
-describe('expiry timeline: kubelet refresh point', () => {
-  it('is at 80 % of the lifetime', () => {
-    assert.equal(kubeletRefreshAt(token('a', 3600)), T0 + 48 * MIN);
-    assert.equal(kubeletRefreshAt(token('b', 600)), T0 + 8 * MIN);
-  });
-
-  it('counts from status.expirationTimestamp and the un-extended lifetime for extended tokens', () => {
-    const warnAfter = T0 + 3607_000;
-    const extended = token('x', 365 * 86400, { warnAfter, statusExpiresAt: warnAfter, grantedSeconds: 3607 });
-    assert.equal(kubeletRefreshAt(extended), warnAfter - 0.2 * 3607_000);
-  });
-
-  it('is at most 24 hours after issue', () => {
-    assert.equal(kubeletRefreshAt(token('w', 7 * 86400)), T0 + DAY);
   });
 });
 
@@ -174,7 +169,6 @@ describe('expiry timeline: shared axis', () => {
       const bar = barLayout(axis, t);
       assert.ok(bar.left >= 0 && bar.left + bar.width <= 100.5, `${t.id}: ${bar.left} + ${bar.width}`);
       assert.ok(bar.width >= 0.5, 'every bar stays visible');
-      assert.ok(bar.refresh >= bar.left && bar.refresh <= bar.left + bar.width);
     }
     // Bars are proportional: a token living twice as long gets a bar twice as wide.
     const short = barLayout(axis, token('s', 10 * 86400));

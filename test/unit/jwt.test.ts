@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { decodeBase64Url, decodeJwt, type DecodedJwt, type DecodeResult } from '../../src/jwt/decode';
 import { describeDecodeError, explainJwt, oneLineSummary, type Explanation } from '../../src/jwt/explain';
 import { findFirstJwt, findJwtAt } from '../../src/jwt/find';
-import { formatLocal, formatUtc, humanDuration, relativeTime } from '../../src/jwt/time';
+import { formatDateCompact, formatDateTime, formatLocal, formatUtc, humanDuration, relativeTime } from '../../src/jwt/time';
 import { IAT, ISSUER, LEGACY_TOKEN, makeToken, PLAIN_TOKEN, plainTokenPayload, POD_TOKEN } from './jwt-vectors';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64url');
@@ -165,9 +165,9 @@ describe('Explaining tokens', () => {
     assert.equal(x.claims.kubernetes?.extended, true);
     assert.equal(row(x, 'Issuer'), ISSUER);
     assert.equal(row(x, 'Audiences'), ISSUER);
-    assert.equal(row(x, 'Issued'), '2025-05-14 10:00:00 UTC · 14/05/2025, 10:00:00 UTC (30 min ago)');
-    assert.equal(row(x, 'Expires'), '2026-05-14 10:00:00 UTC · 14/05/2026, 10:00:00 UTC (in 364 d 23 h)');
-    assert.equal(row(x, 'Warn after'), '2025-05-14 11:00:07 UTC · 14/05/2025, 11:00:07 UTC (in 30 min 7 s)');
+    assert.equal(row(x, 'Issued'), '2025-05-14 10:00:00 UTC · 14 May 2025, 10:00:00 UTC (30 min ago)');
+    assert.equal(row(x, 'Expires'), '2026-05-14 10:00:00 UTC · 14 May 2026, 10:00:00 UTC (in 364 d 23 h)');
+    assert.equal(row(x, 'Warn after'), '2025-05-14 11:00:07 UTC · 14 May 2025, 11:00:07 UTC (in 30 min 7 s)');
     assert.equal(row(x, 'Lifetime'), '1 y (0 % used)');
     assert.equal(row(x, 'Bound to Pod'), 'web-0 (uid 6f0e2a4c-2222-4c8e-8d1f-7a3b9e000002)');
     assert.equal(row(x, 'Node of the Pod'), 'node-1 (uid 0b3f3c1e-1111-4b7a-9a0e-5c2d8f000001)');
@@ -266,9 +266,23 @@ describe('Token time formatting', () => {
   it('formats instants in UTC, in a given zone, and relative to now', () => {
     const d = new Date(IAT * 1000);
     assert.equal(formatUtc(d), '2025-05-14 10:00:00 UTC');
-    assert.equal(formatLocal(d, 'Europe/Berlin', 'en-GB'), '14/05/2025, 12:00:00 CEST');
+    assert.equal(formatLocal(d, 'Europe/Berlin', 'en-GB'), '14 May 2025, 12:00:00 CEST');
     assert.equal(formatLocal(d, 'Not/AZone', 'en-GB'), '2025-05-14 10:00:00 UTC', 'falls back to UTC');
     assert.equal(relativeTime(d, (IAT - 3 * 3600) * 1000), 'in 3 h');
     assert.equal(relativeTime(d, (IAT + 2 * 86400) * 1000), '2 d ago');
+  });
+
+  it('has one date style, in the display language, shortened by what "now" makes obvious', () => {
+    const d = new Date(IAT * 1000); // 2025-05-14 10:00 UTC
+    assert.equal(formatDateTime(d, 'en-US', { timeZone: 'UTC' }), 'May 14, 2025, 10:00 AM');
+    assert.equal(formatDateTime(d, 'en-GB', { timeZone: 'UTC' }), '14 May 2025, 10:00');
+    assert.equal(formatDateTime(d, 'zh-cn', { timeZone: 'UTC' }), '2025年5月14日 10:00');
+    assert.equal(formatDateTime(d.getTime(), 'zh-cn', { timeZone: 'UTC', seconds: true }), '2025年5月14日 10:00:00');
+    const sameDay = (IAT + 3600) * 1000;
+    assert.equal(formatDateCompact(d, sameDay, 'en-GB', 'UTC'), '10:00');
+    assert.equal(formatDateCompact(d, sameDay + 86400_000, 'en-GB', 'UTC'), '14 May, 10:00');
+    assert.equal(formatDateCompact(d, sameDay + 86400_000, 'zh-cn', 'UTC'), '5月14日 10:00');
+    assert.equal(formatDateCompact(d, sameDay + 400 * 86400_000, 'en-GB', 'UTC'), '14 May 2025');
+    assert.equal(formatDateCompact(d, sameDay, 'en-GB', 'Not/AZone'), '2025-05-14 10:00:00 UTC', 'falls back to UTC');
   });
 });
