@@ -1,6 +1,7 @@
 /** What the user sees after a mint: the result with its explanation and actions, or the failure. */
 import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
+import { safeMessage } from '../common/displayText';
 import type { Services } from '../common/services';
 import { formatDuration } from './duration';
 import { keepMinted, type MintOutcome, type MintSuccess } from './mint';
@@ -57,13 +58,13 @@ function offerCopyAfterKeepFailure(m: MintSuccess, reason: string): void {
 /** Shows a failed or refused mint with what can be done about it. */
 export function presentFailure(f: MintFailure | { status: 'refused'; message: string }, target?: MintTarget): void {
   if (f.status === 'refused') {
-    void vscode.window.showErrorMessage(f.message);
+    void vscode.window.showErrorMessage(safeMessage(f.message));
     return;
   }
   const rbac = vscode.l10n.t('Show RBAC That Grants It');
   const legacy = vscode.l10n.t('Create Legacy Token Secret…');
   const actions = [...(f.rbacYaml ? [rbac] : []), ...(f.suggestLegacySecret && target ? [legacy] : [])];
-  void vscode.window.showErrorMessage(f.message, ...actions).then(async (choice) => {
+  void vscode.window.showErrorMessage(safeMessage(f.message), ...actions).then(async (choice) => {
     if (choice === rbac && f.rbacYaml) {
       const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: f.rbacYaml });
       await vscode.window.showTextDocument(doc);
