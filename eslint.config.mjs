@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import regexpPlugin from 'eslint-plugin-regexp';
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', '.vscode-test/**', 'node_modules/**', '.demo/**'] },
@@ -30,6 +31,18 @@ export default tseslint.config(
         'error',
         { paths: [{ name: 'yaml', message: "Use yaml() from src/common/yaml.ts (loaded on first use); 'import type' is fine.", allowTypeImports: true }] },
       ],
+    },
+  },
+  {
+    // Regexes run on hostile text (files under the cursor, cluster answers, kubeconfigs): every one
+    // must stay linear. The recommended set warns about super-linear backtracking; here it and
+    // super-linear moves (a /g or unanchored regex retried from every position) are errors.
+    ...regexpPlugin.configs['flat/recommended'],
+    files: ['**/*.ts', '**/*.mjs', '**/*.cjs', '**/*.js'],
+    rules: {
+      ...regexpPlugin.configs['flat/recommended'].rules,
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
     },
   },
   {

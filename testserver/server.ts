@@ -153,7 +153,7 @@ export class ApiServer {
   }
 
   private nonResource(req: ApiRequest): ApiResponse | Promise<ApiResponse> {
-    const path = req.path.replace(/\/+$/, '') || '/';
+    const path = req.path.replace(/(?<!\/)\/+$/, '') || '/';
     if (req.method !== 'GET' && req.method !== 'HEAD') return pageNotFound;
     switch (path) {
       case '/version':

@@ -141,7 +141,7 @@ describe('Secret leak: token values stay in SecretStorage and explicit exports',
     const exportedFresh = path.join(exportDir, 'fresh.kubeconfig');
     const e2 = await run<ExportOutcome>(CommandIds.exportKubeconfig, { ...target, duration: '1h', target: exportedFresh });
     assert.equal(e2?.status, 'exported', JSON.stringify(e2));
-    const fresh = /^\s+token: (\S+)$/m.exec(fs.readFileSync(exportedFresh, 'utf8'))?.[1];
+    const fresh = /^[\t ]+token: (\S+)$/m.exec(fs.readFileSync(exportedFresh, 'utf8'))?.[1];
     assert.ok(fresh, 'the exported kubeconfig holds a token');
     tokens.push({ flow: 'mint + export', token: fresh });
 
