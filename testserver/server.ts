@@ -120,7 +120,7 @@ export class ApiServer {
         return true;
       }
       case 'status500':
-        write(res, errorResponse(internalError('injected fault')), []);
+        write(res, errorResponse(internalError(fault.message ?? 'injected fault')), []);
         return true;
       case 'reset':
         res.socket?.destroy();
