@@ -16,12 +16,6 @@ export function neutraliseBidi(text: string): string {
   return text.replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
-/** True when `text` holds a bidi control. */
-export function hasBidiControl(text: string): boolean {
-  BIDI_CONTROLS.lastIndex = 0;
-  return BIDI_CONTROLS.test(text);
-}
-
 /** `text` cut to at most `max` characters, the last one an ellipsis; a surrogate pair is never split. */
 export function boundText(text: string, max: number): string {
   if (text.length <= max) return text;
