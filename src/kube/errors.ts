@@ -154,7 +154,9 @@ function kindForStatus(status: number, reason: string | undefined): KubeErrorKin
   }
 }
 
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? safeMessage(v, MAX_CLUSTER_TEXT) : undefined);
+/** A text field of a cluster answer, if it is a string: bounded, redacted, bidi neutralised. */
+export const clusterText = (v: unknown): string | undefined => (typeof v === 'string' ? safeMessage(v, MAX_CLUSTER_TEXT) : undefined);
+const text = clusterText;
 const seconds = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
 
 /**

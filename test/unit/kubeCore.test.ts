@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KubeError, MAX_CLUSTER_TEXT, errorFromNetwork, errorFromResponse, parseForbiddenMessage } from '../../src/kube/errors';
+import { KubeError, MAX_CLUSTER_TEXT, clusterText, errorFromNetwork, errorFromResponse, parseForbiddenMessage } from '../../src/kube/errors';
 import { describeKubeError } from '../../src/kube/describe';
 import { parseWarnings } from '../../src/kube/http';
 import { defaultKubeconfigFiles, loadKubeconfigs } from '../../src/kube/kubeconfig';
@@ -126,6 +126,12 @@ describe('cluster texts are bounded', () => {
     const e = errorFromResponse(429, JSON.stringify({ message: { a: 1 }, details: { retryAfterSeconds: '5', causes: 'x' } }));
     assert.equal(e.message, JSON.stringify({ message: { a: 1 }, details: { retryAfterSeconds: '5', causes: 'x' } }));
     assert.equal(e.retryAfterSeconds, undefined);
+  });
+
+  it('bounds the reasons of reviews (TokenReview status.error, access review reasons)', () => {
+    assert.equal(clusterText('r'.repeat(150_000))?.length, MAX_CLUSTER_TEXT);
+    assert.equal(clusterText('[invalid bearer token, Token has been invalidated]'), '[invalid bearer token, Token has been invalidated]');
+    assert.equal(clusterText({ error: 'x' }), undefined);
   });
 
   it('keeps at most 20 Warning texts of 1,000 characters', () => {
