@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import regexpPlugin from 'eslint-plugin-regexp';
 
 /**
  * The public face of each feature folder: the only modules another folder may import from it.
@@ -21,14 +22,15 @@ const featureFaces = {
  * Features reach src/kube/ only through `import type`, except kube/session.ts (it loads dist/kube.js
  * on first use), so the extension bundle never contains the cluster layer.
  */
-const library = ['errors', 'jwt', 'common', 'kube', 'rbac', 'doctor', 'services'];
+const library = ['text', 'errors', 'jwt', 'common', 'kube', 'rbac', 'doctor', 'services'];
 const layers = {
-  errors: { may: [], pure: true }, // KubeError and describeKubeError: shared by both bundles
-  jwt: { may: [], pure: true }, // JWT decoding and claim explanation
-  common: { may: ['errors', 'jwt'] }, // jwt is pure and imports nothing: dates.ts formats with jwt/time
-  kube: { may: ['errors', 'jwt'], typesFrom: ['common'], pure: true }, // dist/kube.js (session.ts: see below)
+  text: { may: [], pure: true }, // redaction by credential shape, bidi escapes, bounds: for every text from outside
+  errors: { may: ['text'], pure: true }, // KubeError and describeKubeError: shared by both bundles
+  jwt: { may: ['text'], pure: true }, // JWT decoding and claim explanation
+  common: { may: ['text', 'errors', 'jwt'] }, // jwt is pure and imports nothing: dates.ts formats with jwt/time
+  kube: { may: ['text', 'errors', 'jwt'], typesFrom: ['common'], pure: true }, // dist/kube.js (session.ts: see below)
   rbac: { may: ['common'], pure: true }, // RBAC objects as YAML, for tokens and scaffold
-  doctor: { may: ['errors', 'jwt'], typesFrom: ['kube'], pure: true }, // judges the facts kube/doctor.ts gathers
+  doctor: { may: ['text', 'errors', 'jwt'], typesFrom: ['kube'], pure: true }, // judges the facts kube/doctor.ts gathers
   services: { may: ['common'], typesFrom: ['kube'] }, // src/services.ts
   tree: { may: library },
   tokens: { may: [...library, 'tree'] },
@@ -120,6 +122,18 @@ export default tseslint.config(
   // One block per folder: flat config does not merge the options of one rule across blocks, so
   // each block carries every restriction for its files, the yaml one included.
   ...layerBlocks(),
+  {
+    // Regexes run on hostile text (files under the cursor, cluster answers, kubeconfigs): every one
+    // must stay linear. The recommended set warns about super-linear backtracking; here it and
+    // super-linear moves (a /g or unanchored regex retried from every position) are errors.
+    ...regexpPlugin.configs['flat/recommended'],
+    files: ['**/*.ts', '**/*.mjs', '**/*.cjs', '**/*.js'],
+    rules: {
+      ...regexpPlugin.configs['flat/recommended'].rules,
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
+    },
+  },
   {
     // Test servers, scripts and benchmarks are command-line programs: printing is their job.
     files: ['testserver/**', 'realcluster/**', 'test/**', 'scripts/**', 'bench/**', 'webview/**'],

@@ -66,6 +66,11 @@ export interface Fault {
   retryAfterSeconds?: number;
   /** Affect only the first N matching requests, then pass through; default unlimited. */
   times?: number;
+  /**
+   * status500: the text after "Internal error occurred: " in Status.message (default "injected
+   * fault"): a hostile or careless server's message (a credential, 150 KB of text, bidi controls).
+   */
+  message?: string;
 }
 
 export interface KubeconfigOptions {

@@ -3,8 +3,8 @@
  */
 import type { FieldError } from './status';
 
-const dns1123LabelFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const dns1123SubdomainRe = new RegExp(`^${dns1123LabelFmt}(\\.${dns1123LabelFmt})*$`);
+const dns1123LabelFmt = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
+const dns1123SubdomainRe = new RegExp(`^${dns1123LabelFmt}(?:\\.${dns1123LabelFmt})*$`);
 const dns1123LabelRe = new RegExp(`^${dns1123LabelFmt}$`);
 
 export type NameRule = 'subdomain' | 'label' | 'pathSegment';

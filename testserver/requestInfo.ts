@@ -34,7 +34,7 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     name: '',
     extraParts: [],
   };
-  const parts = path.replace(/^\/+|\/+$/g, '').split('/');
+  const parts = path.replace(/^\/+|(?<!\/)\/+$/g, '').split('/');
   if (parts[0] !== 'api' && parts[0] !== 'apis') return info;
   info.apiPrefix = parts[0];
   let current = parts.slice(1);

@@ -120,7 +120,7 @@ export class ApiServer {
         return true;
       }
       case 'status500':
-        write(res, errorResponse(internalError('injected fault')), []);
+        write(res, errorResponse(internalError(fault.message ?? 'injected fault')), []);
         return true;
       case 'reset':
         res.socket?.destroy();
@@ -153,7 +153,7 @@ export class ApiServer {
   }
 
   private nonResource(req: ApiRequest): ApiResponse | Promise<ApiResponse> {
-    const path = req.path.replace(/\/+$/, '') || '/';
+    const path = req.path.replace(/(?<!\/)\/+$/, '') || '/';
     if (req.method !== 'GET' && req.method !== 'HEAD') return pageNotFound;
     switch (path) {
       case '/version':

@@ -145,11 +145,11 @@ export function labelSelector(selector: string | null): Predicate | undefined {
       const values = list.split(',').map((s) => s.trim());
       return op === 'in' ? (o) => values.includes(labels(o)[key]) : (o) => !values.includes(labels(o)[key]);
     }
-    if ((m = term.match(/^([^\s!=]+)\s*!=\s*(.*)$/))) {
+    if ((m = term.match(/^([^\s!=]+)\s*!=\s*((?:\S.*)?)$/))) {
       const [, key, value] = m;
       return (o) => labels(o)[key] !== value;
     }
-    if ((m = term.match(/^([^\s!=]+)\s*==?\s*(.*)$/))) {
+    if ((m = term.match(/^([^\s!=]+)\s*==?\s*((?:\S.*)?)$/))) {
       const [, key, value] = m;
       return (o) => labels(o)[key] === value;
     }

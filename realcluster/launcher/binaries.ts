@@ -25,7 +25,7 @@ export function repoRoot(from = __dirname): string {
 
 export function kubernetesVersion(root = repoRoot()): string {
   const goMod = fs.readFileSync(path.join(root, 'realcluster', 'go.mod'), 'utf8');
-  const version = /^\s*k8s\.io\/kubernetes (v\S+)/m.exec(goMod)?.[1];
+  const version = /^[ \t]*k8s\.io\/kubernetes (v\S+)/m.exec(goMod)?.[1];
   if (!version) throw new Error('realcluster/go.mod does not require k8s.io/kubernetes');
   return version;
 }

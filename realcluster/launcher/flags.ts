@@ -72,7 +72,7 @@ const nameOf = (arg: string): string => arg.replace(/^--/, '').split('=')[0];
 /** `defaults` with every flag named in `extra` dropped, then `extra` appended. */
 export function mergeArgs(defaults: string[], extra: readonly string[] = []): string[] {
   for (const arg of extra) {
-    if (!/^--[a-z0-9-]+(=|$)/.test(arg)) throw new Error(`extra flag ${JSON.stringify(arg)} must look like --name=value`);
+    if (!/^--[a-z0-9-]+(?:=|$)/.test(arg)) throw new Error(`extra flag ${JSON.stringify(arg)} must look like --name=value`);
   }
   const overridden = new Set(extra.map(nameOf));
   return [...defaults.filter((a) => !overridden.has(nameOf(a))), ...extra];

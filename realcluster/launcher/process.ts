@@ -59,7 +59,7 @@ export function logExcerpt(file: string, n = 20): string {
   } catch {
     return '(no log)';
   }
-  const isError = (l: string): boolean => /^[EF]\d{4} /.test(l) || /"level":"(error|fatal|panic)"/.test(l) || /^(panic|Error):/.test(l);
+  const isError = (l: string): boolean => /^[EF]\d{4} /.test(l) || /"level":"(?:error|fatal|panic)"/.test(l) || /^(?:panic|Error):/.test(l);
   const errors = lines.filter(isError).slice(-Math.ceil(n / 2));
   const tail = lines.slice(-(n - errors.length)).filter((l) => !errors.includes(l));
   return [...(errors.length ? ['errors:', ...errors, 'last lines:'] : []), ...tail].join('\n');
@@ -69,7 +69,7 @@ export function logExcerpt(file: string, n = 20): string {
 function diagnose(log: string): string | undefined {
   const inUse = log.split('\n').find((l) => l.includes('address already in use'));
   if (inUse) {
-    const address = /\d+\.\d+\.\d+\.\d+:\d+/.exec(inUse)?.[0];
+    const address = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}/.exec(inUse)?.[0];
     return `a port it needs is already in use${address ? ` (${address})` : ''}: another kube-apiserver/etcd (an earlier run, \`npm run cluster:real\`?) is listening; stop it or choose other ports`;
   }
   if (/permission denied/i.test(log)) return 'permission denied (see the log)';

@@ -42,7 +42,7 @@ export function payloadUrl({ serverUrl, port, folder, extensionDevelopmentPath, 
  * console.log included) as `%c INFO` + `color: #33f` + message; msg.text() joins them with spaces.
  */
 function parseConsoleText(text) {
-  const m = /^%c\s*(\w+)\s+color:\s*#[0-9a-fA-F]+\s?([\s\S]*)$/.exec(text);
+  const m = /^%c\s*(\w+)\s+color:\s*#[\da-f]+(?![\da-f])\s?([\s\S]*)$/i.exec(text);
   return m ? { level: m[1], message: m[2] } : { level: '', message: text };
 }
 

@@ -70,7 +70,7 @@ function goBuild(pins, outDir, log) {
       partial = lines.pop();
       for (const line of lines) {
         // -v prints the import path of each package it compiles; anything else is a diagnostic.
-        if (/^[\w.-]+(\/[\w.~+-]+)*$/.test(line)) {
+        if (/^[\w.-]+(?:\/[\w.~+-]+)*$/.test(line)) {
           compiled += 1;
           last = line;
         } else if (line.trim()) {

@@ -10,7 +10,7 @@ export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const moduleDir = path.join(repoRoot, 'realcluster');
 export const goModPath = path.join(moduleDir, 'go.mod');
 
-const REPLACE_BLOCK = /^replace \($([\s\S]*?)^\)$/m;
+const REPLACE_BLOCK = /^replace \(\n([\s\S]*?)^\)$/m;
 // One directive: `module => target [version]` (a local path has no version).
 const DIRECTIVE = /^\s*(\S+)(?: \S+)? => (\S+)(?: (\S+))?\s*$/;
 
@@ -21,7 +21,7 @@ export function parseGoMod(text) {
   const block = REPLACE_BLOCK.exec(text)?.[1] ?? '';
   const single = [...text.matchAll(/^replace (.+)$/gm)].map((m) => m[1]).filter((l) => l !== '(');
   for (const line of [...block.split('\n'), ...single]) {
-    const m = DIRECTIVE.exec(line.replace(/\/\/.*$/, ''));
+    const m = DIRECTIVE.exec(line.includes('//') ? line.slice(0, line.indexOf('//')) : line);
     if (m) replaces.set(m[1], { target: m[2], version: m[3] });
   }
   return {

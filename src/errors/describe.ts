@@ -3,6 +3,7 @@
  * through @vscode/l10n, which the extension points at VS Code's bundle at activation.
  */
 import * as l10n from '@vscode/l10n';
+import { safeMessage } from '../text/displayText';
 import { KubeError, type MissingPermission } from './kubeError';
 
 /** `create serviceaccounts/token in namespace "demo"` */
@@ -34,8 +35,16 @@ function sentence(text: string): string {
   return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
-/** A one-paragraph explanation of why a cluster call failed and what to do about it. */
+/**
+ * A one-paragraph explanation of why a cluster call failed and what to do about it. It is shown in
+ * notifications, tree nodes and reports, and holds foreign text (context names from kubeconfigs,
+ * a user name from a 403, any error's message): bounded, redacted, bidi neutralised.
+ */
 export function describeKubeError(e: unknown, context?: string): string {
+  return safeMessage(describe(e, context));
+}
+
+function describe(e: unknown, context?: string): string {
   if (!KubeError.is(e)) return e instanceof Error ? e.message : String(e);
   const where = context ? l10n.t('Context "{0}": ', context) : '';
   switch (e.kind) {

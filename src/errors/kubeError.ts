@@ -4,6 +4,15 @@
  * The class is shared by two bundles (dist/kube.js throws, dist/extension.js catches), so callers
  * must use `KubeError.is(e)`, a structural check, never `instanceof`.
  */
+import { safeMessage } from '../text/displayText';
+
+/**
+ * Longest message a KubeError carries. A cluster (or a proxy, or an exec plugin's stderr) can send
+ * any amount of text: a 150 KB `Status.message` used to reach the log and the tree whole.
+ */
+export const MAX_CLUSTER_TEXT = 4000;
+/** Status `details.causes` kept; a 422 names one per invalid field, a few in practice. */
+const MAX_CAUSES = 20;
 
 export type KubeErrorKind =
   | 'badRequest' // 400
@@ -80,7 +89,8 @@ export class KubeError extends Error {
   readonly code?: string;
 
   constructor(init: KubeErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    // Every message is shown or logged somewhere: bounded, credentials redacted, bidi neutralised.
+    super(safeMessage(String(init.message), MAX_CLUSTER_TEXT), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'KubeError';
     this.kind = init.kind;
     this.status = init.status;
@@ -144,17 +154,47 @@ function kindForStatus(status: number, reason: string | undefined): KubeErrorKin
   }
 }
 
+/** A text field of a cluster answer, if it is a string: bounded, redacted, bidi neutralised. */
+export const clusterText = (v: unknown): string | undefined => (typeof v === 'string' ? safeMessage(v, MAX_CLUSTER_TEXT) : undefined);
+const text = clusterText;
+const seconds = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+
+/**
+ * The Status fields we read, type-checked and bounded: the body is whatever the server (or a proxy
+ * in front of it) sent.
+ */
+function readStatus(parsed: unknown): StatusBody | undefined {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const p = parsed as Record<string, unknown>;
+  const body: StatusBody = { kind: text(p.kind), status: text(p.status), message: text(p.message), reason: text(p.reason) };
+  if (typeof p.code === 'number') body.code = p.code;
+  const d = p.details;
+  if (typeof d === 'object' && d !== null && !Array.isArray(d)) {
+    const details = d as Record<string, unknown>;
+    const causes = Array.isArray(details.causes) ? details.causes.slice(0, MAX_CAUSES) : [];
+    body.details = {
+      name: text(details.name),
+      group: text(details.group),
+      kind: text(details.kind),
+      causes: causes.map((c: unknown) => {
+        const cause = (typeof c === 'object' && c !== null ? c : {}) as Record<string, unknown>;
+        return { reason: text(cause.reason), message: text(cause.message), field: text(cause.field) };
+      }),
+      retryAfterSeconds: seconds(details.retryAfterSeconds),
+    };
+  }
+  return body;
+}
+
 /** Builds a KubeError from an HTTP error response. */
 export function errorFromResponse(status: number, rawBody: string, retryAfterHeader?: string): KubeError {
   let body: StatusBody | undefined;
   try {
-    const parsed: unknown = JSON.parse(rawBody);
-    if (parsed && typeof parsed === 'object') body = parsed as StatusBody;
+    body = readStatus(JSON.parse(rawBody));
   } catch {
     // Not JSON (a proxy's HTML page, or plain text); keep the text, trimmed.
   }
-  const message =
-    body?.message ?? (rawBody.trim().slice(0, 300) || `HTTP ${status}`);
+  const message = body?.message ?? (rawBody.trim().slice(0, 300) || `HTTP ${status}`);
   const headerRetry = retryAfterHeader !== undefined ? Number.parseInt(retryAfterHeader, 10) : NaN;
   const retryAfterSeconds = Number.isFinite(headerRetry) ? headerRetry : body?.details?.retryAfterSeconds;
   return new KubeError({

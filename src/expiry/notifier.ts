@@ -65,7 +65,8 @@ export class ExpiryNotifier extends Disposable {
         : vscode.l10n.t('Token {0} (context {1}) expires in {2}, at {3}.', who, t.params.context, left, at);
     const remint = vscode.l10n.t('Re-mint');
     const open = vscode.l10n.t('Open Dashboard');
-    this.log.info(`expiry notification for kept token ${t.id} (${who})`);
+    // "kept token <uuid>" would read as a static token to the log's redaction: name the entry instead.
+    this.log.info(`expiry notification for kept entry ${t.id} (${who})`);
     this.notified.fire(t);
     void vscode.window.showWarningMessage(message, remint, open).then((choice) => {
       if (choice === remint) void vscode.commands.executeCommand(CommandIds.remintToken, t.id);

@@ -6,6 +6,10 @@
 import * as l10n from '@vscode/l10n';
 import type { DecodedJwt } from '../jwt/decode';
 import type { Explanation } from '../jwt/explain';
+import { prettyJson } from './prettyJson';
+
+/** Nesting shown in the JSON; deeper arrays and objects become a comment (no claim Kubernetes reads is deeper than 3). */
+const MAX_JSON_DEPTH = 20;
 
 // A claim with a line break must not end its comment line and become JSON text.
 // eslint-disable-next-line no-control-regex
@@ -27,6 +31,6 @@ export function decodedText(jwt: DecodedJwt, x: Explanation): string {
   }
   comment();
   comment(l10n.t('Decoded without verifying the signature ({0} characters, not shown). Check Token Against Cluster verifies it.', jwt.signatureLength));
-  const body = JSON.stringify({ header: jwt.header, payload: jwt.payload }, null, 2);
+  const body = prettyJson({ header: jwt.header, payload: jwt.payload }, MAX_JSON_DEPTH, l10n.t('nested deeper than {0} levels: not shown', MAX_JSON_DEPTH));
   return `${lines.join('\n')}\n${body}\n`;
 }

@@ -4,19 +4,20 @@
  * so the only links in the result are the command links built here from our own ids. Pure.
  */
 import * as l10n from '@vscode/l10n';
+import { neutraliseBidi } from '../text/displayText';
 import type { DoctorReport, Finding, Severity } from '../doctor/findings';
 import type { Explanation } from '../jwt/explain';
 
 // CommonMark lets a backslash escape any ASCII punctuation; escaping all of it also breaks
 // autolinks (`https\:\/\/…`), entities (`\&amp;`), HTML (`\<img`) and emphasis.
-const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/g;
+const ASCII_PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
 // Line breaks would start new blocks (headings, lists); other control characters have no business here.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
 
-/** Text shown literally in rendered Markdown, on one line. */
+/** Text shown literally in rendered Markdown, on one line, with bidi controls shown as escapes. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(CONTROL, ' ').replace(ASCII_PUNCTUATION, '\\$&');
+  return neutraliseBidi(text).replace(CONTROL, ' ').replace(ASCII_PUNCTUATION, '\\$&');
 }
 
 /** A `command:` link to one of our commands with JSON arguments (kept in memory only, never in a file). */

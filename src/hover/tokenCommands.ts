@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import { registerCommand } from '../common/commands';
+import { safeMessage } from '../text/displayText';
 import { showMarkdownPreview } from '../common/markdownPreview';
 import type { Services } from '../services';
 import { decodeJwt, type DecodedJwt } from '../jwt/decode';
@@ -116,7 +117,8 @@ async function runDoctor(services: Services, token: string, x: Explanation, cont
 function notify(report: DoctorReport): void {
   const worst = sortFindings(report.findings)[0];
   const headline = `${verdictText(report)} ${countText(report.findings)}`;
-  const text = worst && worst.severity === 'error' ? `${headline} ${worst.title}` : headline;
+  // Finding titles quote claims and cluster answers.
+  const text = safeMessage(worst && worst.severity === 'error' ? `${headline} ${worst.title}` : headline);
   if (report.verdict === 'accepted') void vscode.window.showInformationMessage(text);
   else void vscode.window.showWarningMessage(text);
 }

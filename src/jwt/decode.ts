@@ -39,7 +39,7 @@ export type DecodeResult = DecodedJwt | DecodeError;
 export const DEFAULT_MAX_TOKEN_LENGTH = 64 * 1024;
 
 // Base64url alphabet, optionally padded with `=` (RFC 7515 forbids padding, but people paste it).
-const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+const BASE64URL = /^[\w-]*={0,2}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**

@@ -4,6 +4,7 @@
  * rows are claim text (untrusted): renderers must escape them.
  */
 import * as l10n from '@vscode/l10n';
+import { neutraliseBidi } from '../text/displayText';
 import { bindingOf, KUBELET_REQUEST_SECONDS, lifetimeUsedPercent, readClaims, statusOf, type ObjectRefClaim, type TokenClaims, type TokenStatus } from './claims';
 import type { DecodedJwt, DecodeError } from './decode';
 import { providerNotes } from './providerNotes';
@@ -230,14 +231,15 @@ export function explainJwt(jwt: DecodedJwt, opts: ExplainOptions): Explanation {
   const claims = readClaims(jwt);
   const status = statusOf(claims, opts);
   const usedPercent = lifetimeUsedPercent(claims, opts.now);
+  // Claim text reaches every string below; bidi controls in it would reorder what the user reads.
   return {
     claims,
     status,
     statusLabel: statusLabel(status),
-    statusText: statusText(claims, status, opts.now),
-    headline: headlineOf(claims),
-    rows: rowsOf(jwt, claims, opts, usedPercent),
-    notes: notesOf(claims, status, opts),
+    statusText: neutraliseBidi(statusText(claims, status, opts.now)),
+    headline: neutraliseBidi(headlineOf(claims)),
+    rows: rowsOf(jwt, claims, opts, usedPercent).map((r) => ({ label: neutraliseBidi(r.label), value: neutraliseBidi(r.value) })),
+    notes: notesOf(claims, status, opts).map(neutraliseBidi),
     usedPercent,
   };
 }
@@ -268,7 +270,7 @@ export function describeDecodeError(e: DecodeError): string {
  * `… expired 2 d ago`, `Legacy token for … never expires`.
  */
 export function oneLineSummary(x: Explanation, now: number): string {
-  const who = x.claims.subject ? cut(x.claims.subject) : l10n.t('an unknown subject');
+  const who = x.claims.subject ? neutraliseBidi(cut(x.claims.subject)) : l10n.t('an unknown subject');
   const exp = x.claims.expiresAt;
   const left = exp ? humanDuration((exp.getTime() - now) / 1000) : '';
   switch (x.status) {

@@ -71,27 +71,43 @@ export function findJwtAt(line: string, character: number, maxLineLength = Numbe
   return pickWindow(line, start, end, character);
 }
 
-/** Every JWT-shaped text of `text`, in order (one pass). */
-export function findAllJwts(text: string, maxLength = Number.POSITIVE_INFINITY): TokenSpan[] {
+function segmentEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isSegmentChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * Every JWT-shaped text of `text`, in order, at most `limit` of them. Only the places where `eyJ`
+ * starts a segment are looked at (found by `indexOf`, which is native and fast), and each segment
+ * is read at most three times (as header, payload, signature): a 1 MB selection costs milliseconds
+ * whatever it holds.
+ */
+export function findAllJwts(text: string, maxLength = Number.POSITIVE_INFINITY, limit = Number.POSITIVE_INFINITY): TokenSpan[] {
   const found: TokenSpan[] = [];
   if (text.length > maxLength) return found;
-  let i = 0;
-  while (i < text.length) {
-    if (!isRunChar(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    let end = i + 1;
-    while (end < text.length && isRunChar(text.charCodeAt(end))) end++;
-    // A run holds at most one token in practice; take the first window that qualifies.
-    const span = pickWindow(text, i, end);
-    if (span) found.push(span);
-    i = end;
+  let from = 0;
+  while (found.length < limit) {
+    const start = text.indexOf(HEADER_PREFIX, from);
+    if (start === -1) break;
+    // The header segment: a token starts at `start` only if nothing of its segment precedes it, and
+    // no other token starts before the segment ends.
+    const headerEnd = segmentEnd(text, start + HEADER_PREFIX.length);
+    from = headerEnd;
+    if (start > 0 && isSegmentChar(text.charCodeAt(start - 1))) continue;
+    if (headerEnd - start < MIN_HEADER_LENGTH || text.charCodeAt(headerEnd) !== DOT) continue;
+    const payloadEnd = segmentEnd(text, headerEnd + 1);
+    if (payloadEnd === headerEnd + 1 || text.charCodeAt(payloadEnd) !== DOT) continue; // empty payload
+    const end = segmentEnd(text, payloadEnd + 1);
+    found.push({ start, end, text: text.slice(start, end) });
+    // A run holds at most one token in practice: skip the rest of it (e.g. `tok1.tok2`).
+    from = end;
+    while (from < text.length && isRunChar(text.charCodeAt(from))) from++;
   }
   return found;
 }
 
 /** The first JWT-shaped text of `text` (e.g. a selection such as `Bearer eyJ…`), or undefined. */
 export function findFirstJwt(text: string, maxLength = Number.POSITIVE_INFINITY): TokenSpan | undefined {
-  return findAllJwts(text, maxLength)[0];
+  return findAllJwts(text, maxLength, 1)[0];
 }

@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
+import { safeMessage } from '../text/displayText';
 import { KubeError, errorFromNetwork, errorFromResponse } from '../errors/kubeError';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -46,13 +47,23 @@ export interface ClientOptions {
 export const defaultClientOptions: ClientOptions = { timeoutMs: 20_000, retries: 2, maxRetryAfterMs: 10_000 };
 
 const WARNING_TEXT = /\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/g;
+/**
+ * Warnings kept per response, and their length. kube-apiserver's warning recorder already limits
+ * both (KEP-1693: "limits the individual and total length of warnings returned to a client"; webhooks
+ * are asked for 120 characters), so only a hostile server or proxy reaches these.
+ */
+const MAX_WARNINGS = 20;
+const MAX_WARNING_LENGTH = 1000;
 
 /** Extracts the quoted texts from RFC 7234 Warning headers (`299 - "text"`). */
 export function parseWarnings(header: string | string[] | undefined): string[] {
   if (header === undefined) return [];
   const out: string[] = [];
   for (const h of Array.isArray(header) ? header : [header]) {
-    for (const m of h.matchAll(WARNING_TEXT)) out.push(m[1].replace(/\\(.)/g, '$1'));
+    for (const m of h.matchAll(WARNING_TEXT)) {
+      if (out.length === MAX_WARNINGS) return out;
+      out.push(safeMessage(m[1].replace(/\\(.)/g, '$1'), MAX_WARNING_LENGTH));
+    }
   }
   return out;
 }
@@ -102,7 +113,7 @@ export class ContextClient {
     if (!cluster) {
       throw new KubeError({ kind: 'kubeconfig', message: `Context "${context}" has no cluster.` });
     }
-    this.server = cluster.server.replace(/\/+$/, '');
+    this.server = cluster.server.replace(/(?<!\/)\/+$/, '');
   }
 
   /** The CA bundle the context trusts (PEM), if the kubeconfig has one. */

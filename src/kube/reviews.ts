@@ -2,6 +2,7 @@
  * Authentication and authorization reviews: TokenReview, SelfSubjectReview, SubjectAccessReview,
  * SelfSubjectAccessReview and SelfSubjectRulesReview, with typed results.
  */
+import { clusterText } from '../errors/kubeError';
 import type { ContextClient } from './http';
 
 export interface UserInfo {
@@ -28,7 +29,8 @@ export async function tokenReview(client: ContextClient, token: string, audience
     signal,
   });
   const s = res.body.status ?? {};
-  return { authenticated: s.authenticated === true, user: s.user ?? {}, audiences: s.audiences ?? [], error: s.error };
+  // The reasons below are shown in the doctor's report and notification: bounded like any cluster text.
+  return { authenticated: s.authenticated === true, user: s.user ?? {}, audiences: s.audiences ?? [], error: clusterText(s.error) };
 }
 
 /** Who the client is (`kubectl auth whoami`). */
@@ -85,7 +87,7 @@ export async function serviceAccountAccessReview(
     },
     signal,
   });
-  return { allowed: res.body.status?.allowed === true, denied: res.body.status?.denied, reason: res.body.status?.reason, evaluationError: res.body.status?.evaluationError || undefined };
+  return { allowed: res.body.status?.allowed === true, denied: res.body.status?.denied, reason: clusterText(res.body.status?.reason), evaluationError: clusterText(res.body.status?.evaluationError) };
 }
 
 /** SelfSubjectAccessReview: may the client do this? */
@@ -96,7 +98,7 @@ export async function selfAccessReview(client: ContextClient, attrs: ResourceAtt
     body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...attrs, group: attrs.group ?? '' } } },
     signal,
   });
-  return { allowed: res.body.status?.allowed === true, denied: res.body.status?.denied, reason: res.body.status?.reason, evaluationError: res.body.status?.evaluationError || undefined };
+  return { allowed: res.body.status?.allowed === true, denied: res.body.status?.denied, reason: clusterText(res.body.status?.reason), evaluationError: clusterText(res.body.status?.evaluationError) };
 }
 
 export interface ResourceRule {
@@ -143,5 +145,5 @@ export async function rulesReview(
     signal,
   });
   const s = res.body.status ?? {};
-  return { resourceRules: s.resourceRules ?? [], nonResourceRules: s.nonResourceRules ?? [], incomplete: s.incomplete === true, evaluationError: s.evaluationError || undefined };
+  return { resourceRules: s.resourceRules ?? [], nonResourceRules: s.nonResourceRules ?? [], incomplete: s.incomplete === true, evaluationError: clusterText(s.evaluationError) };
 }

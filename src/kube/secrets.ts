@@ -21,12 +21,12 @@ export function randomSuffix(length = 5): string {
 /** `<base>-<infix>-<suffix>`, shortened so it stays a valid 253-character object name. */
 export function derivedName(base: string, infix: string, suffix: string): string {
   const tail = `-${infix}-${suffix}`;
-  return base.slice(0, 253 - tail.length).replace(/[^a-z0-9]+$/, '') + tail;
+  return base.slice(0, 253 - tail.length).replace(/(?<![^\da-z])[^\da-z]+$/, '') + tail;
 }
 
 /** A label value (≤ 63 characters, alphanumeric at both ends) that stands for `text`. */
 export function labelValue(text: string): string {
-  return text.slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  return text.slice(0, 63).replace(/^[^\dA-Z]+|(?<![^\dA-Z])[^\dA-Z]+$/gi, '');
 }
 
 const ns = (namespace: string): string => `/api/v1/namespaces/${encodeURIComponent(namespace)}`;

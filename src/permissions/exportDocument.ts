@@ -4,6 +4,7 @@
  * only when the user saves it; or, for callers that pass a path, a file.
  */
 import * as vscode from 'vscode';
+import { trimChar } from '../text/displayText';
 import { toCsv, toMarkdown, toYaml } from './export';
 import type { PermissionMatrix } from './matrix';
 import type { ExportFormat } from './protocol';
@@ -15,12 +16,8 @@ export type ExportKind = { what: 'matrix'; matrix: PermissionMatrix } | { what: 
 const EXTENSIONS: Record<ExportFormat, string> = { markdown: 'md', yaml: 'yaml', csv: 'csv' };
 
 /** Lower-case letters, digits and dashes only: safe in any file system and readable. */
-const slug = (s: string): string =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
+const slug = (s: string): string => trimChar(s.toLowerCase().replace(/[^a-z0-9]+/g, '-'), '-').slice(0, 60);
+
 
 export function exportName(kind: ExportKind, format: ExportFormat): string {
   let base: string;

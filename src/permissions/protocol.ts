@@ -103,9 +103,9 @@ const hasControl = (s: string): boolean => [...s].some((c) => c.charCodeAt(0) < 
 /** Context names come from kubeconfig files: any printable text, bounded. */
 const isContext = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 253 && !hasControl(v);
 /** A DNS-1123 name (namespaces, ServiceAccounts, object names). */
-const isDnsName = (v: unknown): v is string => typeof v === 'string' && v.length <= 253 && /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(v);
+const isDnsName = (v: unknown): v is string => typeof v === 'string' && v.length <= 253 && /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/.test(v);
 export const isNamespaceOrAll = (v: unknown): v is string => v === '' || isDnsName(v);
-const isVerb = (v: unknown): v is string => typeof v === 'string' && /^(\*|[a-z]{1,63})$/i.test(v);
+const isVerb = (v: unknown): v is string => typeof v === 'string' && /^(?:\*|[a-z]{1,63})$/i.test(v);
 const isResourceText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 300 && !hasControl(v);
 const isObjectNameOrNone = (v: unknown): v is string => v === '' || (typeof v === 'string' && v.length <= 253 && !hasControl(v) && !v.includes('/'));
 const isSaRef = (v: unknown): v is ServiceAccountRef => isObj(v) && hasExactly(v, ['namespace', 'name']) && isDnsName(v.namespace) && isDnsName(v.name) && v.name !== '';

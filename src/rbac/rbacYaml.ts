@@ -62,6 +62,6 @@ export function toDnsName(text: string, maxLength = 63): string {
   const s = text
     .toLowerCase()
     .replace(/[^a-z0-9.-]+/g, '-')
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
-  return (s || 'generated').slice(0, maxLength).replace(/[^a-z0-9]+$/, '');
+    .replace(/^[^\da-z]+|(?<![^\da-z])[^\da-z]+$/g, '');
+  return (s || 'generated').slice(0, maxLength).replace(/(?<![^\da-z])[^\da-z]+$/, '');
 }

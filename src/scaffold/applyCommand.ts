@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../common/commandIds';
 import { registerCommand } from '../common/commands';
+import { safeMessage } from '../text/displayText';
 import type { Services } from '../services';
 import { describeKubeError, describePermission } from '../errors/describe';
 import { KubeError } from '../errors/kubeError';
@@ -99,7 +100,7 @@ function report(services: Services, outcome: ApplyOutcome): void {
     void vscode.window.showInformationMessage(vscode.l10n.t('Created {0} object(s) in context "{1}": {2}.', outcome.results.length, outcome.context, outcome.results.map(label).join(', ')) + proof);
   } else if (failed.length) {
     const what = outcome.status === 'dryRunFailed' ? vscode.l10n.t('The dry run refused {0} of {1} object(s); nothing was created.', failed.length, outcome.results.length) : vscode.l10n.t('{0} of {1} object(s) could not be created.', failed.length, outcome.results.length);
-    void vscode.window.showErrorMessage(`${what} ${failed.map((r) => `${label(r)}: ${r.message ?? ''}`).join(' ')}`);
+    void vscode.window.showErrorMessage(safeMessage(`${what} ${failed.map((r) => `${label(r)}: ${r.message ?? ''}`).join(' ')}`));
   }
 }
 
@@ -121,7 +122,8 @@ async function applyManifest(services: Services, documents: PermissionsDocuments
   const invalid = parsed.filter((p): p is { index: number; error: string } => 'error' in p);
   if (invalid.length || parsed.length === 0) {
     const results = invalid.map((p) => ({ index: p.index, phase: 'parse' as const, ok: false, message: p.error }));
-    void vscode.window.showErrorMessage(parsed.length === 0 ? vscode.l10n.t('The document holds no objects.') : vscode.l10n.t('Fix the YAML first: {0}', results.map((r) => `#${r.index + 1}: ${r.message}`).join(' ')));
+    // YAML errors quote the document's lines, which may hold a token.
+    void vscode.window.showErrorMessage(safeMessage(parsed.length === 0 ? vscode.l10n.t('The document holds no objects.') : vscode.l10n.t('Fix the YAML first: {0}', results.map((r) => `#${r.index + 1}: ${r.message}`).join(' '))));
     return { status: 'invalid', context, results };
   }
   const objects = parsed.filter((p): p is { index: number; object: ManifestObjectLike } => 'object' in p);

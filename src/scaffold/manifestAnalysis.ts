@@ -182,7 +182,7 @@ class Analyzer {
     if (scalarString(child(annotations, SA_NAME_ANNOTATION))) return;
     const typeNode = child(doc, 'type') as Node;
     const name = scalarString(child(metadata, 'name')) ?? '';
-    const guess = /-token(-[a-z0-9]+)?$/.test(name) ? name.replace(/-token(-[a-z0-9]+)?$/, '') : 'default';
+    const guess = /-token(?:-[\da-z]+)?$/.test(name) ? name.replace(/-token(?:-[\da-z]+)?$/, '') : 'default';
     const edit = this.annotationEdit(metadata, annotations, guess);
     this.add('legacySecretWithoutServiceAccount', 'error', `metadata.annotations[${SA_NAME_ANNOTATION}]: Required value`, typeNode, edit ? [{ title: l10n.t('Add the annotation {0}: {1}', SA_NAME_ANNOTATION, guess), edits: [edit], preferred: true }] : []);
   }

@@ -24,7 +24,15 @@ export function parseManifest(text: string): ParsedDocument[] {
       out.push({ index, error: doc.errors[0].message });
       return;
     }
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      // Parsing reports syntax only: an alias without its anchor, or too many aliases (a "billion
+      // laughs" document), throws here.
+      value = doc.toJS();
+    } catch (e) {
+      out.push({ index, error: e instanceof Error ? e.message : String(e) });
+      return;
+    }
     if (value === null || value === undefined) return;
     if (!isRecord(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {
       out.push({ index, error: l10n.t('not a Kubernetes object (apiVersion and kind are required)') });

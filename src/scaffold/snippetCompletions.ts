@@ -39,7 +39,7 @@ export class SnippetCompletions implements vscode.CompletionItemProvider {
       item.filterText = e.prefix;
       item.range = range;
       item.detail = e.description;
-      item.documentation = new vscode.MarkdownString().appendCodeblock(e.body.join('\n').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\|\}/g, '$1').replace(/\$\{\d+\}/g, ''), 'yaml');
+      item.documentation = new vscode.MarkdownString().appendCodeblock(e.body.join('\n').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|}]*)(?:,[^,|}]*)*\|\}/g, '$1').replace(/\$\{\d+\}/g, ''), 'yaml');
       return item;
     });
   }

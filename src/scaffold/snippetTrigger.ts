@@ -15,8 +15,8 @@ export function snippetTriggerAt(lineText: string, character: number): { start: 
   if (character < 0 || character > lineText.length) return undefined;
   let start = character;
   // Bounded: no prefix is longer than 64 characters, so a long run of word characters is no prefix.
-  while (start > 0 && character - start <= 64 && /[A-Za-z0-9-]/.test(lineText[start - 1])) start--;
-  if (start > 0 && /[A-Za-z0-9-]/.test(lineText[start - 1])) return undefined;
+  while (start > 0 && character - start <= 64 && /[A-Z0-9-]/i.test(lineText[start - 1])) start--;
+  if (start > 0 && /[A-Z0-9-]/i.test(lineText[start - 1])) return undefined;
   const typed = lineText.slice(start, character).toLowerCase();
   if (typed.length < MIN_TYPED) return undefined;
   const offered = typed.length <= SNIPPET_STEM.length ? SNIPPET_STEM.startsWith(typed) : typed.startsWith(SNIPPET_STEM);

@@ -30,7 +30,7 @@ export function scalarString(node: unknown): string | undefined {
 
 /** How a string is written as a YAML value: plain when that is unambiguous, else double-quoted. */
 export function yamlValue(value: string): string {
-  const plain = /^[A-Za-z0-9_./][A-Za-z0-9_./:-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|~)$/i.test(value) && !/^[0-9.]+$/.test(value);
+  const plain = /^[\w./][\w./:-]*$/.test(value) && !/^(?:true|false|null|yes|no|on|off|~)$/i.test(value) && !/^[0-9.]+$/.test(value);
   return plain ? value : JSON.stringify(value);
 }
 

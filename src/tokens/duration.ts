@@ -20,7 +20,7 @@ export const DURATION_PRESETS = ['10m', '1h', '8h', '24h', '7d'] as const;
 const UNIT_SECONDS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
 // Units in this order, each at most once; spaces allowed around them but not inside a number.
 // package.json's pattern for k8sTokens.mint.defaultDuration accepts the same texts (a test checks it).
-const DURATION = /^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$/;
+const DURATION = /^(?:(\d+)\s*d\s*)?(?:(\d+)\s*h\s*)?(?:(\d+)\s*m\s*)?(?:(\d+)\s*s)?$/;
 
 /** `message` is a full sentence (errors, input boxes); `short` fits beside the typed value in a list. */
 export type DurationResult = { ok: true; seconds: number } | { ok: false; message: string; short: string };

@@ -4,6 +4,7 @@ import { CommandIds } from '../common/commandIds';
 import { displayDateCompact } from '../common/dates';
 import { openUntitled } from '../common/untitled';
 import type { MintOutcome, MintSuccess } from './mint';
+import { safeMessage } from '../text/displayText';
 import type { MintFailure, MintTarget } from './mintFailure';
 
 export async function copyToClipboard(token: string, what: string): Promise<void> {
@@ -27,13 +28,13 @@ function announceRemint(m: MintSuccess): void {
 /** Shows a failed or refused mint with what can be done about it. */
 export function presentFailure(f: MintFailure | { status: 'refused'; message: string }, target?: MintTarget): void {
   if (f.status === 'refused') {
-    void vscode.window.showErrorMessage(f.message);
+    void vscode.window.showErrorMessage(safeMessage(f.message));
     return;
   }
   const rbac = vscode.l10n.t('Show RBAC That Grants It');
   const legacy = vscode.l10n.t('Create Legacy Token Secret…');
   const actions = [...(f.rbacYaml ? [rbac] : []), ...(f.suggestLegacySecret && target ? [legacy] : [])];
-  void vscode.window.showErrorMessage(f.message, ...actions).then(async (choice) => {
+  void vscode.window.showErrorMessage(safeMessage(f.message), ...actions).then(async (choice) => {
     if (choice === rbac && f.rbacYaml) {
       await openUntitled(target ? `rbac-${target.namespace}-mint-${target.serviceAccount}` : 'rbac-mint-tokens', 'yaml', 'yaml', f.rbacYaml);
     } else if (choice === legacy && target) {

@@ -17,7 +17,7 @@ export function readCurrentContext(text: string): string | undefined {
 }
 
 function yamlScalar(value: string): string {
-  return /^[A-Za-z0-9_][A-Za-z0-9_.@/:-]*$/.test(value) && !value.endsWith(':') ? value : JSON.stringify(value);
+  return /^\w[\w.@/:-]*$/.test(value) && !value.endsWith(':') ? value : JSON.stringify(value);
 }
 
 /** The text with `current-context` set to `name`, changing nothing else. Throws when the text is not a YAML mapping. */

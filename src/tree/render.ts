@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds, ContextValues } from '../common/commandIds';
+import { neutraliseBidi, safeMessage } from '../text/displayText';
 import { relativeTime } from '../jwt/time';
 import { nodeId, type TreeNode } from './model';
 
@@ -29,7 +30,20 @@ function tokenState(expiresAt: number | undefined, now: number): { expired: bool
   return { expired: false, soon: expiresAt - now < DAY_MS, text: vscode.l10n.t('token expires {0}', when) };
 }
 
+/**
+ * The TreeItem of a node. Its texts come from kubeconfig files and cluster answers (context and
+ * user names, error messages): bidi controls are shown as escapes so they cannot reorder a label,
+ * and tooltips are bounded and redacted like any message.
+ */
 export function renderNode(node: TreeNode): vscode.TreeItem {
+  const t = renderItem(node);
+  if (typeof t.label === 'string') t.label = neutraliseBidi(t.label);
+  if (typeof t.description === 'string') t.description = neutraliseBidi(t.description);
+  if (typeof t.tooltip === 'string') t.tooltip = safeMessage(t.tooltip);
+  return t;
+}
+
+function renderItem(node: TreeNode): vscode.TreeItem {
   switch (node.kind) {
     case 'context': {
       const e = node.entry;

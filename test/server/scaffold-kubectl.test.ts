@@ -29,7 +29,7 @@ interface Snippet {
 /** The text VS Code inserts when every tab stop keeps its default (first choice; empty for bare stops). */
 export function fillPlaceholders(body: string): string {
   return body
-    .replace(/\$\{\d+\|([^,|]*)[^}]*\|\}/g, '$1')
+    .replace(/\$\{\d+\|([^,|}]*)(?:,[^,|}]*)*\|\}/g, '$1')
     .replace(/\$\{\d+:([^}]*)\}/g, '$1')
     .replace(/\$\{\d+\}|\$\d+/g, '')
     .replace(/\\\$/g, '$');

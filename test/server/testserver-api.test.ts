@@ -235,7 +235,7 @@ describe('test server: objects', () => {
     const volumes = (ok.body.spec as { volumes: { name: string; projected: { defaultMode: number; sources: { serviceAccountToken?: { expirationSeconds: number } }[] } }[] }).volumes;
     assert.equal(volumes[0].projected.sources[0].serviceAccountToken?.expirationSeconds, 3600);
     assert.equal(volumes[0].projected.defaultMode, 420);
-    assert.match(volumes[1].name, /^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    assert.match(volumes[1].name, /^kube-api-access-[bcdfghj-np-tvwxz24-9]{5}$/);
     const noSa = await call(cluster, 'POST', '/api/v1/namespaces/demo/pods', { body: { ...pod([]), metadata: { name: 'q' }, spec: { serviceAccountName: 'ghost', containers: [] } } });
     assert.equal(noSa.body.message, 'pods "q" is forbidden: error looking up service account demo/ghost: serviceaccount "ghost" not found');
   });

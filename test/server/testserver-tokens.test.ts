@@ -37,7 +37,7 @@ describe('test server: TokenRequest and JWTs', () => {
   it('lays out the JWT like go-jose v2: sorted compact header and payload, aud always an array', async () => {
     const token = await mint(cluster, 'demo', 'reader', { audiences: ['only-one'] });
     const header = rawPart(token, 0);
-    assert.match(header, /^\{"alg":"RS256","kid":"[A-Za-z0-9_-]{43}"\}$/);
+    assert.match(header, /^\{"alg":"RS256","kid":"[\w-]{43}"\}$/);
     const payload = rawPart(token, 1);
     assert.match(payload, /^\{"aud":\["only-one"\],"exp":\d+,"iat":\d+,"iss":"https:\/\/kubernetes\.default\.svc\.cluster\.local","jti":"[0-9a-f-]{36}","kubernetes\.io":\{"namespace":"demo","serviceaccount":\{"name":"reader","uid":"[0-9a-f-]{36}"\}\},"nbf":\d+,"sub":"system:serviceaccount:demo:reader"\}$/);
   });
@@ -171,7 +171,7 @@ describe('test server: issuers, audiences and ES256', () => {
 
   it('signs ES256 with the first issuer; the audiences default to all issuers', async () => {
     const token = await mint(cluster, 'default', 'default');
-    assert.match(rawPart(token, 0), /^\{"alg":"ES256","kid":"[A-Za-z0-9_-]{43}"\}$/);
+    assert.match(rawPart(token, 0), /^\{"alg":"ES256","kid":"[\w-]{43}"\}$/);
     const claims = decodePart(token, 1);
     assert.equal(claims.iss, 'https://issuer.example.com');
     assert.deepEqual(claims.aud, ['https://issuer.example.com', 'https://old.example.com']);

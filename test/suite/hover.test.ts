@@ -39,7 +39,7 @@ async function openEditor(content: string, language = 'yaml'): Promise<vscode.Te
 }
 
 /** `\`-escapes as the hover does (every ASCII punctuation character). */
-const escaped = (s: string): string => s.replace(/[!-/:-@[-`{-~]/g, '\\$&');
+const escaped = (s: string): string => s.replace(/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g, '\\$&');
 
 describe('Token hover and decode', () => {
   let api: ExtensionApi;
@@ -101,7 +101,7 @@ describe('Token hover and decode', () => {
     const ours = texts.find((t) => t.includes('JSON Web Token'));
     assert.ok(ours, JSON.stringify(texts));
     assert.ok(!ours.includes('(command:workbench'), 'no link target from claim text');
-    assert.ok(!/(^|[^\\])</.test(ours), 'no raw HTML');
+    assert.ok(!/(?:^|[^\\])</.test(ours), 'no raw HTML');
     assert.deepEqual(markdown.find((m) => m.value === ours)?.isTrusted, { enabledCommands: [CommandIds.decodeToken, CommandIds.checkToken] });
     assert.equal(markdown.find((m) => m.value === ours)?.supportHtml, false);
 
@@ -115,6 +115,27 @@ describe('Token hover and decode', () => {
     }, 'the token hover in the workbench', 20_000);
     assert.ok(shown.includes('[x](command:workbench.action.quit)'), `literal link text in ${shown}`);
     assert.ok(shown.includes('<img src=x onerror=alert(1)>'), 'literal HTML text');
+  });
+
+  it('shows bidi controls of claims as escapes, in the rendered hover and the Decode document', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    // Rendered as is, `admin\u202Etxt.exe` reads `adminexe.txt`.
+    const token = unsigned({ sub: 'system:serviceaccount:demo:admin\u202Etxt.exe', iss: 'https://issuer\u2066.example\u2069', aud: ['x'], iat: now, exp: now + 600 });
+    const editor = await openEditor(`bidi ${token} end\n`, 'plaintext');
+    const position = new vscode.Position(0, 10);
+    editor.selection = new vscode.Selection(position, position);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    const shown = await waitFor(async () => {
+      const c = await captureWorkbench('hover-bidi-claims', { selector: '.monaco-hover .rendered-markdown' });
+      const text = c.texts.join('\n');
+      return text.includes('ServiceAccount token for') ? text : undefined;
+    }, 'the token hover in the workbench', 20_000);
+    assert.ok(shown.includes('admin\\u202Etxt.exe'), `the escape is shown: ${shown}`);
+    assert.ok(!/[\u202a-\u202e\u2066-\u2069]/.test(shown), 'no bidi control in the rendered hover');
+    const decoded = await vscode.commands.executeCommand<DecodeOutcome>(CommandIds.decodeToken, token);
+    assert.ok(decoded);
+    const text = (await vscode.workspace.openTextDocument(decoded.uri)).getText();
+    assert.ok(text.includes('admin\\u202Etxt.exe') && !/[\u202a-\u202e\u2066-\u2069]/.test(text), text);
   });
 
   it('gives no hover for lines over the limit, other languages, or ordinary text', async () => {

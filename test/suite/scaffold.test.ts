@@ -111,7 +111,7 @@ describe('Scaffolding', () => {
     assert.match(missing.message, /^serviceaccounts "ghost-sa" not found: namespace "demo" of context "test-admin"/);
     assert.equal(missing.severity, vscode.DiagnosticSeverity.Warning);
     const audience = await diagnostic(doc, 'audienceUnknown');
-    assert.match(audience.message, new RegExp(`Audience "vault" is not an API audience of context "test-admin" \\(${cluster.issuer.replace(/[.]/g, '\\.')}\\)`));
+    assert.match(audience.message, new RegExp(`Audience "vault" is not an API audience of context "test-admin" \\(${cluster.issuer.replace(/\./g, '\\.')}\\)`));
     await applyFix(doc, missing, /existing ServiceAccount "reader"/);
     await until(() => ours(doc, 'serviceAccountMissing').length === 0, 'the ServiceAccount diagnostic to go away');
     await applyFix(doc, await diagnostic(doc, 'audienceUnknown'), /Use the API audience/);

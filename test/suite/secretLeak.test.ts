@@ -18,6 +18,11 @@
  * user-data-dir is searched either way.
  *
  * The clipboard-decode flow is not part of this branch (no Decode Token command registered yet).
+ *
+ * The second test feeds every other credential shape (bootstrap token, Basic and Bearer headers,
+ * GKE ya29., EKS k8s-aws-v1., a base64 JWT as in a legacy Secret's data.token, a static token, a
+ * JWT wrapped over two lines) through an exec plugin's stderr and a cluster's Status.message, and
+ * looks for them in the log files, the failure messages and the notification toasts.
  */
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
@@ -25,13 +30,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CommandIds } from '../../src/common/commandIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { ExportOutcome } from '../../src/tokens/exportCommand';
 import type { LegacySecretOutcome } from '../../src/tokens/legacySecret';
 import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
 import type { MintResultPanel } from '../../src/tokens/resultPanel';
-import { adminContextLoaded, getApi, testCluster, waitFor, type TestCluster } from './helpers';
+import { adminContextLoaded, captureWorkbench, getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, writeExtraKubeconfig, type TestCluster } from './helpers';
 
 const target = { context: 'test-admin', namespace: 'demo', serviceAccount: 'reader' };
 const run = <T>(id: string, arg?: unknown): Thenable<T> => vscode.commands.executeCommand<T>(id, arg);
@@ -44,7 +50,7 @@ function minted(o: MintOutcome | undefined, flow: string): MintSuccess {
 
 interface Needle {
   flow: string;
-  what: 'token' | 'payload';
+  what: string;
   utf8: Buffer;
   utf16: Buffer;
 }
@@ -88,6 +94,55 @@ function scan(files: readonly string[], needles: readonly Needle[]): string[] {
     for (const n of needles) if (buf.includes(n.utf8) || buf.includes(n.utf16)) hits.push(`${file}: ${n.flow} ${n.what}`);
   }
   return hits;
+}
+
+/** Waits until `marker`, logged last, is in the extension's log files on disk; returns the files. */
+async function logFilesWith(api: ExtensionApi, marker: string): Promise<string[]> {
+  api.services.log.info(marker);
+  return waitFor(() => {
+    const files = filesUnder(api.services.context.logUri.fsPath);
+    return files.some((f) => fs.readFileSync(f, 'utf8').includes(marker)) ? files : undefined;
+  }, 'the extension log on disk');
+}
+
+/** Every credential shape an exec plugin or a cluster may print, with fresh random values, and what of each must never be shown. */
+function credentialShapes(jwt: string): { text: string; needles: Needle[] } {
+  const lower = (n: number): string => Array.from(crypto.randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+  const b64url = (n: number): string => crypto.randomBytes(n).toString('base64url');
+  const bootstrapSecret = lower(16);
+  const basic = Buffer.from(`admin:${lower(12)}`).toString('base64');
+  const bearer = b64url(24);
+  const gke = b64url(60);
+  const eks = b64url(90);
+  const b64jwt = Buffer.from(jwt).toString('base64');
+  const staticToken = crypto.randomBytes(16).toString('hex');
+  const [header, payload] = jwt.split('.');
+  const cut = header.length + 1 + Math.floor(payload.length / 2);
+  const text = [
+    `kubeadm join 10.0.0.1:6443 --token ${lower(6)}.${bootstrapSecret}`,
+    `Authorization: Basic ${basic}`,
+    `Authorization: Bearer ${bearer}`,
+    `gke-gcloud-auth-plugin: ya29.${gke}`,
+    `{"kind":"ExecCredential","status":{"token":"k8s-aws-v1.${eks}"}}`,
+    `data.token: ${b64jwt}`,
+    `static token=${staticToken}`,
+    `wrapped ${jwt.slice(0, cut)}`,
+    `${jwt.slice(cut)} is expired`,
+  ].join('\n');
+  const needles = (
+    [
+      ['bootstrap token', bootstrapSecret],
+      ['Basic credentials', basic],
+      ['Bearer token', bearer],
+      ['GKE ya29. token', gke],
+      ['EKS k8s-aws-v1. token', eks],
+      ['base64 JWT', b64jwt.slice(20)],
+      ['static token', staticToken],
+      ['wrapped JWT, first line', jwt.slice(0, cut)],
+      ['wrapped JWT, second line', jwt.slice(cut)],
+    ] as const
+  ).map(([what, t]) => ({ flow: 'shape', what: what as Needle['what'], utf8: Buffer.from(t, 'utf8'), utf16: Buffer.from(t, 'utf16le') }));
+  return { text, needles };
 }
 
 describe('Secret leak: token values stay in SecretStorage and explicit exports', () => {
@@ -142,7 +197,7 @@ describe('Secret leak: token values stay in SecretStorage and explicit exports',
     const exportedFresh = path.join(exportDir, 'fresh.kubeconfig');
     const e2 = await run<ExportOutcome>(CommandIds.exportKubeconfig, { ...target, duration: '1h', target: exportedFresh });
     assert.equal(e2?.status, 'exported', JSON.stringify(e2));
-    const fresh = /^\s+token: (\S+)$/m.exec(fs.readFileSync(exportedFresh, 'utf8'))?.[1];
+    const fresh = /^[\t ]+token: (\S+)$/m.exec(fs.readFileSync(exportedFresh, 'utf8'))?.[1];
     assert.ok(fresh, 'the exported kubeconfig holds a token');
     tokens.push({ flow: 'mint + export', token: fresh });
 
@@ -171,12 +226,7 @@ describe('Secret leak: token values stay in SecretStorage and explicit exports',
 
     // The log is written asynchronously: wait until a marker logged after all flows is on disk.
     const ctx = api.services.context;
-    const marker = `secret-leak-scan ${crypto.randomUUID()}`;
-    api.services.log.info(marker);
-    const logFiles = await waitFor(() => {
-      const files = filesUnder(ctx.logUri.fsPath);
-      return files.some((f) => fs.readFileSync(f, 'utf8').includes(marker)) ? files : undefined;
-    }, 'the extension log on disk');
+    const logFiles = await logFilesWith(api, `secret-leak-scan ${crypto.randomUUID()}`);
 
     // The user-data-dir: <ud>/User/globalStorage/<extension id> is the global storage folder.
     const userDataDir = path.resolve(ctx.globalStorageUri.fsPath, '..', '..', '..');
@@ -209,5 +259,63 @@ describe('Secret leak: token values stay in SecretStorage and explicit exports',
     const cfg = vscode.workspace.getConfiguration('k8sTokens');
     const settingsText = Buffer.from(JSON.stringify(Object.keys(cfg).map((k) => cfg.inspect(k))), 'utf8');
     assert.deepEqual(needles.filter((n) => settingsText.includes(n.utf8)).map((n) => `${n.flow} ${n.what}`), [], 'token text in settings');
+  });
+
+  it('no credential shape printed by an exec plugin or a cluster error reaches the log, a failure message or a notification', async function () {
+    this.timeout(90_000);
+    const shapes = credentialShapes(minted(await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '1h' }), 'mint for the shapes').token);
+    const canary = `canary-${crypto.randomUUID()}`;
+    const found = (text: string): string[] => shapes.needles.filter((n) => text.includes(n.utf8.toString('utf8'))).map((n) => n.what);
+    await vscode.commands.executeCommand('notifications.clearAll');
+
+    // 1. A cluster's Status.message with every shape, then 150 KB of eyJ (17 s of redaction before).
+    cluster.setFault({ kind: 'status500', pathIncludes: '/serviceaccounts/reader/token', times: 1, message: `${shapes.text}\n${canary}\n${'eyJ'.repeat(50_000)}` });
+    let fromCluster: MintOutcome | undefined;
+    try {
+      fromCluster = await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '1h' });
+    } finally {
+      cluster.setFault(undefined);
+    }
+    assert.equal(fromCluster?.status, 'failed', JSON.stringify(fromCluster).slice(0, 500));
+
+    // 2. An exec credential plugin that prints them on stderr and fails.
+    const file = await writeExtraKubeconfig({ contextName: 'leak-exec' });
+    const script = path.join(path.dirname(file), 'leak-exec-plugin.sh');
+    fs.writeFileSync(script, `cat >&2 <<'SHAPES'\n${shapes.text}\n${canary}\nSHAPES\nexit 1\n`);
+    const kc = parseYaml(fs.readFileSync(file, 'utf8')) as { users: { user: unknown }[] };
+    kc.users[0].user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: '/bin/sh', args: [script], interactiveMode: 'Never' } };
+    fs.writeFileSync(file, stringifyYaml(kc));
+    try {
+      await sessionQuiet(api);
+      const fromExec = await run<MintOutcome>(CommandIds.mintToken, { context: 'leak-exec', namespace: 'demo', serviceAccount: 'reader', duration: '1h' });
+      assert.equal(fromExec?.status, 'failed', JSON.stringify(fromExec));
+      for (const o of [fromCluster, fromExec]) {
+        const message = 'message' in o ? o.message : '';
+        assert.ok(message.includes(canary), `the plugin's or the cluster's text is shown: ${message.slice(0, 300)}`);
+        assert.deepEqual(found(message), [], `credentials in the failure message: ${message.slice(0, 2000)}`);
+      }
+
+      // The notifications as the workbench draws them, in the notification center (a toast can be
+      // hidden by a newer one); the canary proves the place of the shapes is shown.
+      await vscode.commands.executeCommand('notifications.showList');
+      const shown = await waitFor(async () => {
+        const c = await captureWorkbench('secret-leak-notifications', { selector: '.notifications-center .notification-list-item' });
+        const t = c.texts.join('\n');
+        return t.includes('leak-exec') && t.includes('(500)') && t.split(canary).length === 3 ? t : undefined;
+      }, 'both failure notifications, with the canary');
+      assert.deepEqual(found(shown), [], `credentials in a notification: ${shown}`);
+
+      // The log files on disk.
+      const logs = await logFilesWith(api, `secret-leak-shapes ${crypto.randomUUID()}`);
+      assert.ok(logs.some((f) => fs.readFileSync(f, 'utf8').includes(canary)), 'the failures were logged');
+      const userDataDir = path.resolve(api.services.context.globalStorageUri.fsPath, '..', '..', '..');
+      const runnerLog = path.join(path.dirname(userDataDir), 'code-server.log');
+      assert.deepEqual(scan([...logs, ...(fs.existsSync(runnerLog) ? [runnerLog] : [])], shapes.needles), [], 'credentials in a log file');
+    } finally {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('notifications.hideList');
+      await resetKubeconfigs();
+      fs.rmSync(script, { force: true });
+    }
   });
 });

@@ -94,6 +94,13 @@ describe('ServiceAccounts tree', () => {
     assert.match(String(later.tooltip), /token expires in (29|30) d/);
   });
 
+  it('shows bidi controls of kubeconfig names as escapes in labels and tooltips', async () => {
+    await writeExtraKubeconfig({ contextName: 'prod\u202Etxt.exe' });
+    const node = await until(async () => (await children(api)).find((n) => n.kind === 'context' && n.entry.name === 'prod\u202Etxt.exe'), 'the context');
+    assert.equal(label(api, node), 'prod\\u202Etxt.exe');
+    assert.ok(!/[\u202a-\u202e]/.test(String(item(api, node).tooltip)) && String(item(api, node).tooltip).includes('User: prod\\u202Etxt.exe'));
+  });
+
   it('lists namespaces, ServiceAccounts with their description, and token Secrets with tracking labels', async () => {
     const ns = await walk(api, 'test-admin', 'demo');
     assert.equal(item(api, ns).contextValue, ContextValues.namespace);

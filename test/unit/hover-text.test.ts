@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { decodeJwt, type DecodedJwt } from '../../src/jwt/decode';
 import type { DoctorReport } from '../../src/doctor/findings';
-import { explainJwt } from '../../src/jwt/explain';
+import { explainJwt, oneLineSummary } from '../../src/jwt/explain';
 import { decodedText } from '../../src/hover/decodedText';
 import { findKubeconfigTokens, isKubeconfigFileName, looksLikeKubeconfig } from '../../src/hover/kubeconfigTokens';
 import { commandLink, doctorMarkdown, escapeMarkdown, hoverMarkdown, sortFindings } from '../../src/hover/markdownText';
@@ -18,7 +18,7 @@ function decoded(token: string): DecodedJwt {
 const explain = (token: string): ReturnType<typeof explainJwt> => explainJwt(decoded(token), { now: NOW, timeZone: 'UTC', locale: 'en-GB' });
 
 /** Text with every link of the form [label](command:id?args) removed. */
-const withoutCommandLinks = (md: string): string => md.replace(/\[[^\]]*\]\(command:k8sTokens\.(decodeToken|checkToken)\?[^)\s]*\)/g, '');
+const withoutCommandLinks = (md: string): string => md.replace(/\[[^[\]]*\]\(command:k8sTokens\.(?:decodeToken|checkToken)\?[^)\s]*\)/g, '');
 
 const HOSTILE = '[x](command:workbench.action.quit) <img src=x onerror=alert(1)> **bold** https://evil.example `code`\n# heading';
 
@@ -28,7 +28,7 @@ describe('Token hover Markdown', () => {
     assert.ok(!/\n/.test(e));
     // Each punctuation character is preceded by a backslash (an odd run of them).
     for (let i = 0; i < e.length; i++) {
-      if (/[!-/:-@[-`{-~]/.test(e[i]) && e[i] !== '\\') assert.equal(e[i - 1], '\\', `unescaped ${e[i]} at ${i} in ${e}`);
+      if (/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/.test(e[i]) && e[i] !== '\\') assert.equal(e[i - 1], '\\', `unescaped ${e[i]} at ${i} in ${e}`);
     }
     assert.equal(escapeMarkdown('plain words 42'), 'plain words 42');
   });
@@ -54,9 +54,9 @@ describe('Token hover Markdown', () => {
   it('leaves hostile claim text (links, HTML, headings) inert', () => {
     const token = makeToken({ ...plainTokenPayload, sub: HOSTILE, [HOSTILE]: HOSTILE }, { alg: HOSTILE, kid: '<b>k</b>' });
     const md = withoutCommandLinks(hoverMarkdown(explain(token), { ...LINKS, token }));
-    assert.ok(!/(^|[^\\])\[x/.test(md), 'no unescaped [');
-    assert.ok(!/(^|[^\\])</.test(md), 'no unescaped <');
-    assert.ok(!/(^|[^\\])\(command:/.test(md), 'no link target');
+    assert.ok(!/(?:^|[^\\])\[x/.test(md), 'no unescaped [');
+    assert.ok(!/(?:^|[^\\])</.test(md), 'no unescaped <');
+    assert.ok(!/(?:^|[^\\])\(command:/.test(md), 'no link target');
     assert.ok(!/^#/m.test(md), 'no heading');
     assert.ok(md.includes(escapeMarkdown('[x](command:workbench.action.quit)')));
   });
@@ -70,7 +70,38 @@ describe('Token hover Markdown', () => {
   });
 });
 
+describe('Bidi controls in claims', () => {
+  // `admin\u202Etxt.exe` reads as `adminexe.txt`: the claim must show the control, not obey it.
+  const spoof = 'system:serviceaccount:demo:admin\u202Etxt.exe\u2066x\u2069';
+  const token = makeToken({ ...plainTokenPayload, sub: spoof, iss: `https://a\u202Eb`, 'kubernetes.io': { namespace: 'de\u202Dmo', serviceaccount: { name: 'ci\u202B' } }, extra: 'e\u202Ax' });
+  const raw = /[\u202a-\u202e\u2066-\u2069]/;
+
+  it('shows them as escapes in the hover, the summary, the Decode document and the doctor report', () => {
+    const x = explain(token);
+    const md = hoverMarkdown(x, { ...LINKS, token });
+    assert.ok(!raw.test(withoutCommandLinks(md)), 'no raw control in the hover');
+    assert.ok(md.includes(escapeMarkdown('admin\\u202Etxt.exe\\u2066x\\u2069')), md);
+    assert.ok(!raw.test(oneLineSummary(x, NOW)) && oneLineSummary(x, NOW).includes('admin\\u202Etxt.exe'));
+    const text = decodedText(decoded(token), x);
+    assert.ok(!raw.test(text), 'no raw control in the Decode document');
+    const json = text.split('\n').filter((l) => !l.startsWith('//')).join('\n');
+    assert.equal((JSON.parse(json) as { payload: { sub: string } }).payload.sub, spoof, 'the JSON escapes still decode to the claim');
+    const report: DoctorReport = { context: 'p\u202Eq', server: 's', verdict: 'rejected', findings: [{ code: 'x', severity: 'error', title: `Issuer ${x.claims.issuer ?? ''}`, detail: spoof }] };
+    assert.ok(!raw.test(doctorMarkdown(report, x)), 'no raw control in the doctor report');
+  });
+});
+
 describe('Decoded token document', () => {
+  it('survives claims nested 5,000 levels deep (it threw "Maximum call stack size exceeded")', () => {
+    for (const depth of [5_000, 20_000]) {
+      const payload = `{"sub":"x","deep":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      const token = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(payload).toString('base64url')}.c2ln`;
+      const text = decodedText(decoded(token), explain(token));
+      assert.ok(text.includes('[ /* nested deeper than 20 levels: not shown */ ]'), text.slice(-500));
+      assert.ok(text.length < 5_000, `${text.length} characters`);
+    }
+  });
+
   it('holds the explanation as comments and the header and payload as JSON, without the signature', () => {
     const text = decodedText(decoded(POD_TOKEN), explain(POD_TOKEN));
     const json = text.split('\n').filter((l) => !l.startsWith('//')).join('\n');
@@ -109,7 +140,7 @@ describe('Doctor report Markdown', () => {
     assert.ok(md.includes(`**Fix:** ${escapeMarkdown('kubectl create token ci -n demo')}`));
     assert.ok(md.includes(`line one  \n${escapeMarkdown('line <two>')}`));
     assert.ok(md.includes(escapeMarkdown('rejects this token')));
-    assert.ok(!/(^|[^\\])\[x/.test(md));
+    assert.ok(!/(?:^|[^\\])\[x/.test(md));
   });
 });
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 /** Module id: a path under src/ without `.ts`, e.g. `jwt/decode`, `extension`. */
 export type ModuleGraph = Map<string, Set<string>>;
 
-const IMPORT = /^\s*(?:import|export)\s[^'"]*?from\s+'(\.{1,2}\/[^']+)'|^\s*import\s+'(\.{1,2}\/[^']+)'|\bimport\('(\.{1,2}\/[^']+)'\)/gm;
+const IMPORT = /^[ \t]*(?:import|export)\s[^'"]*?from\s+'(\.{1,2}\/[^']+)'|^[ \t]*import\s+'(\.{1,2}\/[^']+)'|\bimport\('(\.{1,2}\/[^']+)'\)/gm;
 
 function tsFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { decodeBase64Url, decodeJwt, type DecodedJwt, type DecodeResult } from '../../src/jwt/decode';
 import { describeDecodeError, explainJwt, oneLineSummary, type Explanation } from '../../src/jwt/explain';
 import { findFirstJwt, findJwtAt } from '../../src/jwt/find';
+import { assertLinear } from './growth';
 import { formatDateCompact, formatDateTime, formatLocal, formatUtc, humanDuration, relativeTime } from '../../src/jwt/time';
 import { IAT, ISSUER, LEGACY_TOKEN, makeToken, PLAIN_TOKEN, plainTokenPayload, POD_TOKEN } from './jwt-vectors';
 
@@ -126,6 +127,16 @@ describe('Finding JWTs in a line', () => {
     assert.equal(findJwtAt('eyJ.eyJ.x', 2), undefined, 'a header too short to be JSON');
     assert.equal(findJwtAt(line, start + 5, line.length - 1), undefined);
     assert.ok(findJwtAt(line, start + 5, line.length));
+  });
+
+  it('finds the first token of a selection without reading the rest (a 1 MB selection took 66-135 ms)', function () {
+    this.timeout(30_000);
+    // Time for the first token followed by 10 n characters against n: constant, not linear.
+    const tail = (n: number): string => `Bearer ${PLAIN_TOKEN} ${'a.'.repeat(n)}`;
+    const g = assertLinear('findFirstJwt(token + n characters)', tail, (t) => findFirstJwt(t, 1024 * 1024), 20_000, 3);
+    assert.ok(g.ratio < 3);
+    assert.equal(findFirstJwt(tail(10))?.text, PLAIN_TOKEN);
+    assert.equal(findFirstJwt('.'.repeat(1024 * 1024)), undefined);
   });
 
   it('stays linear on pathological lines', () => {

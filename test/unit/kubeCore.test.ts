@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KubeError, errorFromNetwork, errorFromResponse, parseForbiddenMessage } from '../../src/errors/kubeError';
+import { KubeError, MAX_CLUSTER_TEXT, clusterText, errorFromNetwork, errorFromResponse, parseForbiddenMessage } from '../../src/errors/kubeError';
 import { describeKubeError } from '../../src/errors/describe';
 import { parseWarnings } from '../../src/kube/http';
 import { defaultKubeconfigFiles, loadKubeconfigs } from '../../src/kube/kubeconfig';
-import { redactTokens } from '../../src/common/redact';
+import { redactTokens } from '../../src/text/redact';
 
 describe('kube errors', () => {
   it('parses a namespaced Forbidden message into the missing permission', () => {
@@ -71,11 +71,73 @@ describe('Warning headers', () => {
 });
 
 describe('redactTokens', () => {
+  const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+
   it('removes JWTs and bearer credentials from text', () => {
-    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
     assert.equal(redactTokens(`token=${jwt} end`), 'token=<redacted token> end');
     assert.equal(redactTokens('Authorization: Bearer abcdefghijkl'), 'Authorization: Bearer <redacted>');
     assert.equal(redactTokens('nothing here'), 'nothing here');
+  });
+
+  it('removes every credential shape an exec plugin or a cluster may print', () => {
+    const b64 = (s: string): string => Buffer.from(s).toString('base64');
+    const cases: [string, string][] = [
+      [`data:\n  token: ${b64(jwt)}`, 'data:\n  token: <redacted token>'],
+      ['kubeadm join --token abcdef.0123456789abcdef 10.0.0.1:6443', 'kubeadm join --token <redacted token> 10.0.0.1:6443'],
+      ['error: token 31ada4fd-adec-460c-809a-9e56ceb75269 rejected', 'error: token <redacted> rejected'],
+      ['{"token":"8f3b0c6e1d2a4f5b9c7d0e1f2a3b4c5d","password": "hunter2x9"}', '{"token":"<redacted>","password": "<redacted>"}'],
+      [`Authorization: Basic ${b64('admin:s3cr3t')}`, 'Authorization: Basic <redacted>'],
+      ['using ya29.a0AfB_byC3xYzQ-0123456789abcdef', 'using <redacted token>'],
+      ['{"status":{"token":"k8s-aws-v1.aHR0cHM6Ly9zdHMuYW1hem9uYXdzLmNvbS8_QWN0aW9u"}}', '{"status":{"token":"<redacted token>"}}'],
+      [`token is ${jwt.slice(0, 25)}\n    ${jwt.slice(25)} (expired)`, 'token is <redacted token> (expired)'],
+      [`cut: ${jwt.slice(0, 30)}`, 'cut: <redacted token>'],
+    ];
+    for (const [text, expected] of cases) assert.equal(redactTokens(text), expected, text);
+  });
+
+  it('leaves words and names that only look like credentials alone', () => {
+    for (const text of [
+      'Basic authentication failed',
+      'token: expired',
+      'Secret demo/reader-token-x7k2p has no token yet',
+      'the token controller has not filled it',
+      'uid 9a8b7c6d-3333-4e5f-a1b2-c3d4e5000003, version v1.30.2',
+      'GET /api/v1/namespaces/demo/serviceaccounts/reader/token -> 201 (12 ms)',
+      'host kube-apiserver.cluster1.example.com',
+    ]) {
+      assert.equal(redactTokens(text), text);
+    }
+  });
+});
+
+describe('cluster texts are bounded', () => {
+  it('cuts a huge Status.message with an ellipsis and redacts it (150 KB of eyJ took 17 s in the tree before)', () => {
+    const e = errorFromResponse(500, JSON.stringify({ kind: 'Status', message: `boom ${'eyJ'.repeat(50_000)}`, details: { causes: Array.from({ length: 100 }, () => ({ message: 'x'.repeat(10_000) })) } }));
+    assert.equal(e.message, 'boom <redacted token>');
+    const long = errorFromResponse(422, JSON.stringify({ kind: 'Status', message: 'y'.repeat(150_000), details: { causes: Array.from({ length: 100 }, () => ({ message: 'x'.repeat(10_000) })) } }));
+    assert.equal(long.message.length, MAX_CLUSTER_TEXT);
+    assert.ok(long.message.endsWith('…'));
+    assert.equal(long.body?.details?.causes?.length, 20);
+    assert.ok(long.body?.details?.causes?.every((c) => (c.message ?? '').length <= MAX_CLUSTER_TEXT));
+    assert.ok(describeKubeError(long).length <= 4000);
+  });
+
+  it('ignores Status fields of the wrong type', () => {
+    const e = errorFromResponse(429, JSON.stringify({ message: { a: 1 }, details: { retryAfterSeconds: '5', causes: 'x' } }));
+    assert.equal(e.message, JSON.stringify({ message: { a: 1 }, details: { retryAfterSeconds: '5', causes: 'x' } }));
+    assert.equal(e.retryAfterSeconds, undefined);
+  });
+
+  it('bounds the reasons of reviews (TokenReview status.error, access review reasons)', () => {
+    assert.equal(clusterText('r'.repeat(150_000))?.length, MAX_CLUSTER_TEXT);
+    assert.equal(clusterText('[invalid bearer token, Token has been invalidated]'), '[invalid bearer token, Token has been invalidated]');
+    assert.equal(clusterText({ error: 'x' }), undefined);
+  });
+
+  it('keeps at most 20 Warning texts of 1,000 characters', () => {
+    const w = parseWarnings(Array.from({ length: 50 }, () => `299 - "${'w'.repeat(5000)}"`));
+    assert.equal(w.length, 20);
+    assert.ok(w.every((t) => t.length === 1000 && t.endsWith('…')));
   });
 });
 

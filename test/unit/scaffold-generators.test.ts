@@ -56,6 +56,14 @@ describe('scaffold generators', () => {
     assert.equal(cluster.name, 'reader-demo-access');
   });
 
+  it('apply: a document with an alias but no anchor, or too many aliases, is an error entry, not a throw', () => {
+    const laughs = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${Array(10).fill('*a').join(', ')}]\nc: &c [${Array(10).fill('*b').join(', ')}]\n`;
+    for (const text of ['apiVersion: v1\nkind: ConfigMap\nmetadata: {name: *missing}\n', laughs]) {
+      const [doc] = parseManifest(text);
+      assert.ok(doc && 'error' in doc, JSON.stringify(doc));
+    }
+  });
+
   it('proof: plan from the applied objects, cells for every verb, mismatches both ways', () => {
     const yaml = rbacChoiceYaml({ serviceAccount: sa, resources: [parseResource('configmaps')], verbs: ['get', 'list'], scope: 'namespace' });
     const objects = parseManifest(yaml).flatMap((p) => ('object' in p ? [p.object] : []));

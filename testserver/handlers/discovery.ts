@@ -104,7 +104,7 @@ export function apisHandler(req: ApiRequest): ApiResponse {
 
 /** `/api/v1`, `/apis/<g>`, `/apis/<g>/<v>`; undefined when the path is not a served group/version. */
 export function groupVersionHandler(path: string): ApiResponse | undefined {
-  const parts = path.replace(/^\/+|\/+$/g, '').split('/');
+  const parts = path.replace(/^\/+|(?<!\/)\/+$/g, '').split('/');
   if (parts[0] === 'api' && parts.length === 2 && parts[1] === 'v1') {
     return json(200, { kind: 'APIResourceList', groupVersion: 'v1', resources: resourceList('', 'v1') });
   }
