@@ -18,7 +18,8 @@ const eagerEntry = path.join(outDir, 'eager-entry.ts');
 fs.writeFileSync(eagerEntry, `import '${path.join(root, 'src/kube/index').replace(/\\/g, '/')}';\nexport * from '${path.join(root, 'src/extension').replace(/\\/g, '/')}';\n`);
 await esbuild.build({
   entryPoints: [eagerEntry], outfile: path.join(outDir, 'eager.js'), bundle: true, minify: true, platform: 'node', format: 'cjs',
-  target: 'node20', external: ['vscode'], define: { KUBE_MODULE_PATH: JSON.stringify('./kube.js'), YAML_MODULE_PATH: JSON.stringify('./yaml.js') }, logLevel: 'error',
+  target: 'node20', external: ['vscode'], logLevel: 'error',
+  define: { KUBE_MODULE_PATH: JSON.stringify('./kube.js'), YAML_MODULE_PATH: JSON.stringify('./yaml.js'), KUBE_PROXY_MODULE_PATH: JSON.stringify('./kube-proxy.js'), KUBE_OIDC_MODULE_PATH: JSON.stringify('./kube-oidc.js') },
 });
 
 const shipped = path.join(root, 'dist', 'extension.js');
