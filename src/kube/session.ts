@@ -26,6 +26,7 @@ export class ClusterSession implements vscode.Disposable {
   private mod: KubeModule | undefined;
   private conns: KubeConnections | undefined;
   private watchers: vscode.Disposable[] = [];
+  private warming: NodeJS.Timeout | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when kubeconfig files or connection settings change. */
   readonly onDidChange = this.changed.event;
@@ -56,11 +57,30 @@ export class ClusterSession implements vscode.Disposable {
       this.conns = mod.KubeConnections.fromEnvironment(this.config.kubeconfigPaths, {
         timeoutMs: this.config.requestTimeoutMs,
         log: (line) => this.log.trace(line),
+        // Exec plugins' stderr (redacted by the cluster layer) and token files that vanished.
+        warn: (line) => this.log.warn(line),
       });
       for (const p of this.conns.kubeconfigs.problems) this.log.warn(`kubeconfig ${p.file}: ${p.message}`);
       this.watch(this.conns.files);
     }
     return this.conns;
+  }
+
+  /**
+   * Loads the cluster layer and reads the kubeconfig files soon, off the caller's event, so that
+   * the first command that needs them (a mint from the view) finds them ready. Idempotent; a
+   * failure is left for that command to report.
+   */
+  warm(): void {
+    if (this.warming || this.conns) return;
+    this.warming = setTimeout(() => {
+      this.warming = undefined;
+      try {
+        this.connections();
+      } catch (e) {
+        this.log.trace(`warming the cluster layer failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }, 0);
   }
 
   /** Drops cached connections so the next call re-reads kubeconfig files and settings. */
@@ -92,6 +112,7 @@ export class ClusterSession implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.warming);
     this.conns?.dispose();
     for (const w of this.watchers) w.dispose();
     this.changed.dispose();
