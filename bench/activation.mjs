@@ -37,7 +37,8 @@ for (const m of ${JSON.stringify(hostBuiltins)}) require(m);
 const target = process.argv[1];
 const ctx = { subscriptions: [], globalState: { get: (k, d) => d, update: async () => {}, keys: () => [] }, workspaceState: { get: (k, d) => d, update: async () => {}, keys: () => [] },
   secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) },
-  extensionUri: { fsPath: ${JSON.stringify(root)}, path: ${JSON.stringify(root)} }, extensionPath: ${JSON.stringify(root)}, extension: { packageJSON: {} } };
+  extensionUri: { fsPath: ${JSON.stringify(root)}, path: ${JSON.stringify(root)} }, extensionPath: ${JSON.stringify(root)}, extension: { packageJSON: {} },
+  globalStorageUri: { fsPath: ${JSON.stringify(path.join(outDir, 'global-storage'))} } };
 const c0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
 const m = require(target);

@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import type * as YamlModule from 'yaml';
+import { requireCached } from './codeCache';
 
 export type Yaml = typeof YamlModule;
 
@@ -16,10 +17,9 @@ let loaded: Yaml | undefined;
 
 export function yaml(): Yaml {
   if (!loaded) {
-    const target = typeof YAML_MODULE_PATH === 'string' ? path.join(__dirname, YAML_MODULE_PATH) : 'yaml';
     // A computed require keeps esbuild from inlining the package into the activation bundle.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    loaded = require(target) as Yaml;
+    loaded = (typeof YAML_MODULE_PATH === 'string' ? requireCached(path.join(__dirname, YAML_MODULE_PATH)) : require('yaml')) as Yaml;
   }
   return loaded;
 }

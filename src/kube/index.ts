@@ -13,6 +13,7 @@ export { ContextClient, parseWarnings } from './http';
 export type { KubeRequest, KubeResponse, ClientOptions } from './http';
 export { KubeError, errorFromResponse, errorFromNetwork, parseForbiddenMessage } from './errors';
 export { defaultKubeconfigFiles, loadKubeconfigs } from './kubeconfig';
+export { configureCodeCache, flushCodeCache } from '../common/codeCache';
 export type { ContextEntry, KubeconfigProblem, LoadedKubeconfigs, ResolvedContext } from './kubeconfig';
 
 /**

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { configureCodeCache, requireCached } from '../common/codeCache';
 import type { Config } from '../common/config';
 import type { Log } from '../common/log';
 import type { KubeConnections } from './index';
@@ -11,11 +12,15 @@ export type KubeModule = typeof import('./index');
 // undefined and the module sits beside this file as ./index.js.
 declare const KUBE_MODULE_PATH: string | undefined;
 
-function requireKubeModule(): KubeModule {
-  const target = typeof KUBE_MODULE_PATH === 'string' ? path.join(__dirname, KUBE_MODULE_PATH) : './index';
+function requireKubeModule(codeCacheDir: string | undefined): KubeModule {
+  if (typeof KUBE_MODULE_PATH !== 'string') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('./index') as KubeModule;
+  }
   // A computed require keeps esbuild from inlining the cluster layer into the activation bundle.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(target) as KubeModule;
+  const mod = requireCached(path.join(__dirname, KUBE_MODULE_PATH)) as KubeModule;
+  mod.configureCodeCache(codeCacheDir); // its own copy, for dist/yaml.js
+  return mod;
 }
 
 /**
@@ -34,7 +39,12 @@ export class ClusterSession implements vscode.Disposable {
   constructor(
     private readonly config: Config,
     private readonly log: Log,
-  ) {}
+    /** Where V8 code caches of dist/kube.js and dist/yaml.js are kept (the extension's global storage). */
+    private readonly codeCacheDir?: string,
+  ) {
+    // Also for this bundle's own yaml() (scaffolding, export), which may load dist/yaml.js first.
+    configureCodeCache(codeCacheDir);
+  }
 
   /** True once dist/kube.js has been loaded (the activation benchmark checks it stays false). */
   get isLoaded(): boolean {
@@ -44,7 +54,7 @@ export class ClusterSession implements vscode.Disposable {
   module(): KubeModule {
     if (!this.mod) {
       const started = Date.now();
-      this.mod = requireKubeModule();
+      this.mod = requireKubeModule(this.codeCacheDir);
       this.mod.configureL10n(vscode.l10n.bundle);
       this.log.info(`cluster layer loaded in ${Date.now() - started} ms`);
     }
