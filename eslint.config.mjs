@@ -22,14 +22,15 @@ const featureFaces = {
  * Features reach src/kube/ only through `import type`, except kube/session.ts (it loads dist/kube.js
  * on first use), so the extension bundle never contains the cluster layer.
  */
-const library = ['text', 'errors', 'jwt', 'common', 'kube', 'rbac', 'doctor', 'services'];
+const library = ['text', 'loader', 'errors', 'jwt', 'common', 'kube', 'rbac', 'doctor', 'services'];
 const layers = {
   text: { may: [], pure: true }, // redaction by credential shape, bidi escapes, bounds: for every text from outside
+  loader: { may: [], pure: true }, // our lazily loaded bundles (yaml(), the V8 code cache): below kube and common alike
   errors: { may: ['text'], pure: true }, // KubeError and describeKubeError: shared by both bundles
   jwt: { may: ['text'], pure: true }, // JWT decoding and claim explanation
-  common: { may: ['text', 'errors', 'jwt'] }, // jwt is pure and imports nothing: dates.ts formats with jwt/time
-  kube: { may: ['text', 'errors', 'jwt'], typesFrom: ['common'], pure: true }, // dist/kube.js (session.ts: see below)
-  rbac: { may: ['common'], pure: true }, // RBAC objects as YAML, for tokens and scaffold
+  common: { may: ['text', 'loader', 'errors', 'jwt'] }, // jwt is pure and imports nothing: dates.ts formats with jwt/time
+  kube: { may: ['text', 'loader', 'errors', 'jwt'], typesFrom: ['common'], pure: true }, // dist/kube.js (session.ts: see below)
+  rbac: { may: ['loader', 'common'], pure: true }, // RBAC objects as YAML, for tokens and scaffold
   doctor: { may: ['text', 'errors', 'jwt'], typesFrom: ['kube'], pure: true }, // judges the facts kube/doctor.ts gathers
   services: { may: ['common'], typesFrom: ['kube'] }, // src/services.ts
   tree: { may: library },
@@ -51,7 +52,7 @@ function folderRegex(from, names) {
   return alts.length ? `^${up}(?:${alts.join('|')})` : undefined;
 }
 
-const yamlPath = { name: 'yaml', message: "Use yaml() from src/common/yaml.ts (loaded on first use); 'import type' is fine.", allowTypeImports: true };
+const yamlPath = { name: 'yaml', message: "Use yaml() from src/loader/yaml.ts (loaded on first use); 'import type' is fine.", allowTypeImports: true };
 const vscodePath = { name: 'vscode', message: 'This layer is pure (plain Node, unit-tested): no vscode import. Strings go through l10n.t from @vscode/l10n.' };
 
 /** Every import restriction of one layer, as one `no-restricted-imports` entry. */
@@ -82,7 +83,7 @@ function layerBlocks() {
   const blocks = [{ files: ['src/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [yamlPath] }] } }];
   for (const from of Object.keys(layers)) {
     const files = rootFiles.includes(from) ? [`src/${from}.ts`] : [`src/${from}/**/*.ts`];
-    // yaml is 115 KB: reach it through src/common/yaml.ts (dist/yaml.js, loaded on first use), so it
+    // yaml is 115 KB: reach it through src/loader/yaml.ts (dist/yaml.js, loaded on first use), so it
     // is not parsed and evaluated at every activation (measured by `npm run bench`). src/kube is
     // bundled into dist/kube.js, itself loaded on first cluster use, so it may import yaml directly.
     const yaml = from !== 'kube';
@@ -91,7 +92,7 @@ function layerBlocks() {
   blocks.push(
     // ClusterSession is the extension side of the cluster layer: it may use vscode.
     { files: ['src/kube/session.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('kube', { yaml: false, vscode: true }) } },
-    { files: ['src/common/yaml.ts', 'src/common/yamlBundle.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('common', { yaml: false }) } },
+    { files: ['src/loader/yaml.ts', 'src/loader/yamlBundle.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('loader', { yaml: false }) } },
   );
   return blocks;
 }

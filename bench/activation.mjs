@@ -18,7 +18,8 @@ const eagerEntry = path.join(outDir, 'eager-entry.ts');
 fs.writeFileSync(eagerEntry, `import '${path.join(root, 'src/kube/index').replace(/\\/g, '/')}';\nexport * from '${path.join(root, 'src/extension').replace(/\\/g, '/')}';\n`);
 await esbuild.build({
   entryPoints: [eagerEntry], outfile: path.join(outDir, 'eager.js'), bundle: true, minify: true, platform: 'node', format: 'cjs',
-  target: 'node20', external: ['vscode'], define: { KUBE_MODULE_PATH: JSON.stringify('./kube.js'), YAML_MODULE_PATH: JSON.stringify('./yaml.js') }, logLevel: 'error',
+  target: 'node20', external: ['vscode'], logLevel: 'error',
+  define: { KUBE_MODULE_PATH: JSON.stringify('./kube.js'), YAML_MODULE_PATH: JSON.stringify('./yaml.js'), KUBE_PROXY_MODULE_PATH: JSON.stringify('./kube-proxy.js'), KUBE_OIDC_MODULE_PATH: JSON.stringify('./kube-oidc.js') },
 });
 
 const shipped = path.join(root, 'dist', 'extension.js');
@@ -36,7 +37,8 @@ for (const m of ${JSON.stringify(hostBuiltins)}) require(m);
 const target = process.argv[1];
 const ctx = { subscriptions: [], globalState: { get: (k, d) => d, update: async () => {}, keys: () => [] }, workspaceState: { get: (k, d) => d, update: async () => {}, keys: () => [] },
   secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) },
-  extensionUri: { fsPath: ${JSON.stringify(root)}, path: ${JSON.stringify(root)} }, extensionPath: ${JSON.stringify(root)}, extension: { packageJSON: {} } };
+  extensionUri: { fsPath: ${JSON.stringify(root)}, path: ${JSON.stringify(root)} }, extensionPath: ${JSON.stringify(root)}, extension: { packageJSON: {} },
+  globalStorageUri: { fsPath: ${JSON.stringify(path.join(outDir, 'global-storage'))} } };
 const c0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
 const m = require(target);

@@ -3,6 +3,7 @@
  * Feature code lives in its own folder; nothing here talks to a cluster.
  */
 import * as l10n from '@vscode/l10n';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Config } from './common/config';
 import { ErrorReporter } from './common/errors';
@@ -33,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const log = new Log('Kubernetes SA Tokens');
   const config = new Config();
-  const session = new ClusterSession(config, log);
+  const session = new ClusterSession(config, log, path.join(context.globalStorageUri.fsPath, 'code-cache'));
   context.subscriptions.push(log, session);
   const services: Services = { context, config, log, errors: new ErrorReporter(log), session };
 

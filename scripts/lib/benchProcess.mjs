@@ -44,12 +44,13 @@ function readVmHwm(pid) {
 }
 
 /**
- * Runs a command to completion; returns wall time (ms), its maximum RSS (KB) and the number of
- * stdout lines. Max RSS comes from `/usr/bin/time -f %M` when present, else from sampling VmHWM.
+ * Runs a command to completion; returns wall time (ms), its maximum RSS (KB), the number of stdout
+ * lines and, with /usr/bin/time, its CPU time (user + sys, 10 ms resolution). Max RSS comes from
+ * `/usr/bin/time -f %M` when present, else from sampling VmHWM.
  */
 export function timeCommand(cmd, args) {
   const rssFile = path.join(os.tmpdir(), `bench-rss-${process.pid}-${Date.now()}`);
-  const [bin, argv] = timeBin ? [timeBin, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [bin, argv] = timeBin ? [timeBin, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,12 +67,15 @@ export function timeCommand(cmd, args) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (sampler) clearInterval(sampler);
       let maxRssKb = sampledKb;
+      let cpuMs;
       if (timeBin) {
-        maxRssKb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+        const [rss, user, sys] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+        maxRssKb = rss;
+        cpuMs = (user + sys) * 1000;
         fs.rmSync(rssFile, { force: true });
       }
       if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}: ${err.slice(0, 500)}`));
-      resolve({ ms, maxRssKb, lines });
+      resolve({ ms, maxRssKb, lines, cpuMs });
     });
   });
 }

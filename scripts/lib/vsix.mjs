@@ -58,11 +58,11 @@ const allowed = [
   /^extension\/package\.nls(\.[\w-]+)?\.json$/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
-  /^extension\/dist\/(extension|kube|yaml)\.js$/,
+  /^extension\/dist\/(extension|kube|kube-proxy|kube-oidc|yaml)\.js$/,
   /^extension\/dist\/webview\/[^/]+(\/[^/]+)*$/,
   /^extension\/(media|l10n|snippets)\/.+$/,
 ];
-const required = ['extension/package.json', 'extension/package.nls.json', 'extension/dist/extension.js', 'extension/dist/kube.js', 'extension/dist/yaml.js'];
+const required = ['extension/package.json', 'extension/package.nls.json', 'extension/dist/extension.js', 'extension/dist/kube.js', 'extension/dist/kube-proxy.js', 'extension/dist/kube-oidc.js', 'extension/dist/yaml.js'];
 
 /** Problems with the entry list: anything not allowed (sources, maps, node_modules, tests), anything missing. */
 export function checkVsixEntries(names) {

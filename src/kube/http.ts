@@ -1,13 +1,16 @@
 /**
- * The one HTTP path to a cluster. Authentication (tokens, client certificates, exec and OIDC
- * plugins) comes from @kubernetes/client-node; requests, timeouts, cancellation, retries and
- * error classification are ours, so every feature reports failures the same way.
+ * The one HTTP path to a cluster: credentials (credentials.ts), TLS, proxies, timeouts,
+ * cancellation, retries and error classification, so every feature reports failures the same way.
+ * The request timeout and the caller's AbortSignal cover the whole request, credentials included:
+ * an exec plugin that hangs is stopped like a server that does not answer.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { ContextCredentials, ExecPlugins, type PreparedCredentials, type TlsMaterial } from './credentials';
 import { safeMessage } from '../text/displayText';
 import { KubeError, errorFromNetwork, errorFromResponse } from '../errors/kubeError';
+import type { ResolvedContext } from './kubeconfig';
+import { proxyModule } from './lazyModules';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | undefined | readonly string[];
@@ -42,6 +45,8 @@ export interface ClientOptions {
   maxRetryAfterMs: number;
   /** Receives one line per request: method, path, status, duration. Never headers or bodies. */
   log?: (line: string) => void;
+  /** Credential problems worth a warning (an exec plugin's stderr, redacted; a token file that vanished). */
+  warn?: (line: string) => void;
 }
 
 export const defaultClientOptions: ClientOptions = { timeoutMs: 20_000, retries: 2, maxRetryAfterMs: 10_000 };
@@ -99,34 +104,38 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** A client bound to one kubeconfig context. */
 export class ContextClient {
   readonly server: string;
-  private agent: https.Agent | http.Agent | undefined;
+  private agent: http.Agent | undefined;
+  private agentIdentity = '';
+  /** Agents replaced after a client certificate rotation, closed on dispose. */
+  private readonly retired: http.Agent[] = [];
+  private readonly credentials: ContextCredentials;
+  private readonly ownPlugins: ExecPlugins | undefined;
   /** Requests on the wire; dispose() waits for them before releasing their sockets. */
   private inflight = 0;
   private disposed = false;
 
   constructor(
     readonly context: string,
-    private readonly kc: KubeConfig,
+    private readonly resolved: ResolvedContext,
     private readonly options: ClientOptions = defaultClientOptions,
+    execPlugins?: ExecPlugins,
   ) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) {
-      throw new KubeError({ kind: 'kubeconfig', message: `Context "${context}" has no cluster.` });
-    }
-    this.server = cluster.server.replace(/(?<!\/)\/+$/, '');
+    this.server = resolved.cluster.server.replace(/(?<!\/)\/+$/, '');
+    const plugins = execPlugins ?? new ExecPlugins({ warn: options.warn });
+    this.ownPlugins = execPlugins ? undefined : plugins;
+    this.credentials = new ContextCredentials(resolved, plugins, { warn: options.warn });
   }
 
-  /** The CA bundle the context trusts (PEM), if the kubeconfig has one. */
+  /** The CA bundle the context trusts (PEM), if the kubeconfig has one inline. */
   caData(): string | undefined {
-    const cluster = this.kc.getCurrentCluster();
-    if (cluster?.caData) return Buffer.from(cluster.caData, 'base64').toString('utf8');
-    return undefined;
+    const caData = this.resolved.cluster.caData;
+    return caData ? Buffer.from(caData, 'base64').toString('utf8') : undefined;
   }
 
   /** The cluster entry as written in the kubeconfig (for exporting). */
   clusterInfo(): { server: string; caData?: string; caFile?: string; skipTLSVerify: boolean; tlsServerName?: string } {
-    const c = this.kc.getCurrentCluster();
-    return { server: this.server, caData: c?.caData, caFile: c?.caFile, skipTLSVerify: c?.skipTLSVerify ?? false, tlsServerName: c?.tlsServerName };
+    const c = this.resolved.cluster;
+    return { server: this.server, caData: c.caData, caFile: c.caFile, skipTLSVerify: c.skipTLSVerify, tlsServerName: c.tlsServerName };
   }
 
   /**
@@ -134,16 +143,7 @@ export class ContextClient {
    * to act as a minted ServiceAccount token.
    */
   withBearerToken(token: string): ContextClient {
-    const cluster = this.kc.getCurrentCluster();
-    if (!cluster) throw new KubeError({ kind: 'kubeconfig', message: `Context "${this.context}" has no cluster.` });
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [cluster],
-      users: [{ name: 'bearer', token }],
-      contexts: [{ name: this.context, cluster: cluster.name, user: 'bearer' }],
-      currentContext: this.context,
-    });
-    return new ContextClient(this.context, kc, this.options);
+    return new ContextClient(this.context, { name: this.context, cluster: this.resolved.cluster, user: { name: 'bearer', token } }, this.options);
   }
 
   async get<T>(path: string, query?: Record<string, QueryValue>, signal?: AbortSignal): Promise<T> {
@@ -170,35 +170,33 @@ export class ContextClient {
     }
   }
 
-  private async prepare(): Promise<{ headers: http.OutgoingHttpHeaders; agent: http.Agent }> {
-    const opts: https.RequestOptions = {};
-    await this.kc.applyToHTTPSOptions(opts);
-    if (!this.agent) {
-      const cluster = this.kc.getCurrentCluster();
-      if (cluster?.proxyUrl) {
-        this.agent = opts.agent as http.Agent; // client-node builds the proxy agent for us.
-      } else if (this.server.startsWith('http://')) {
-        this.agent = new http.Agent({ keepAlive: true });
-      } else {
-        // Our own keep-alive agent: client-node makes a new agent per call, which would cost a
-        // TLS handshake per page when listing thousands of objects.
-        this.agent = new https.Agent({
-          keepAlive: true,
-          ca: opts.ca,
-          cert: opts.cert,
-          key: opts.key,
-          pfx: opts.pfx,
-          passphrase: opts.passphrase,
-          servername: opts.servername,
-          rejectUnauthorized: opts.rejectUnauthorized,
-        });
-      }
+  /** The agent for this TLS material: one keep-alive agent per client, replaced when a rotated client certificate changes it. */
+  private agentFor(tls: TlsMaterial, identity: string): http.Agent {
+    if (this.agent && this.agentIdentity === identity) return this.agent;
+    if (this.agent) {
+      for (const sockets of Object.values(this.agent.freeSockets)) for (const sock of sockets ?? []) sock.destroy();
+      this.retired.push(this.agent);
     }
-    const headers: http.OutgoingHttpHeaders = {};
-    // client-node puts the Authorization header (token, exec or OIDC credential) here.
-    if (opts.headers && !Array.isArray(opts.headers)) Object.assign(headers, opts.headers);
-    if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    return { headers, agent: this.agent };
+    const proxyUrl = this.resolved.cluster.proxyUrl;
+    if (proxyUrl) {
+      this.agent = proxyModule().proxyAgent(proxyUrl, this.server, tls);
+    } else if (this.server.startsWith('http://')) {
+      this.agent = new http.Agent({ keepAlive: true });
+    } else {
+      // Keep-alive: one TLS handshake for a listing of thousands of objects, not one per page.
+      this.agent = new https.Agent({ keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key, servername: tls.servername, rejectUnauthorized: tls.rejectUnauthorized });
+    }
+    this.agentIdentity = identity;
+    return this.agent;
+  }
+
+  /**
+   * Credentials and the agent for one request. Exec plugins and token files run here, under
+   * `signal` (the request's timeout and cancellation).
+   */
+  private async prepare(signal: AbortSignal = new AbortController().signal): Promise<{ headers: http.OutgoingHttpHeaders; agent: http.Agent; credentials: PreparedCredentials }> {
+    const credentials = await this.credentials.prepare(signal);
+    return { headers: { ...credentials.headers }, agent: this.agentFor(credentials.tls, credentials.tlsIdentity), credentials };
   }
 
   private async once<T>(req: KubeRequest, method: HttpMethod): Promise<KubeResponse<T>> {
@@ -213,16 +211,37 @@ export class ContextClient {
 
   private async send<T>(req: KubeRequest, method: HttpMethod): Promise<KubeResponse<T>> {
     const started = Date.now();
-    let prepared: { headers: http.OutgoingHttpHeaders; agent: http.Agent };
+    const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
+    // One signal for the whole request, credentials included: the timer and the caller's signal
+    // abort it with the KubeError the request rejects with.
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(new KubeError({ kind: 'timeout', message: `${this.server} did not answer within ${Math.round(timeoutMs / 1000)} s.` })), timeoutMs);
+    const onCallerAbort = (): void => ctrl.abort(new KubeError({ kind: 'cancelled', message: 'The request was cancelled.' }));
+    if (req.signal?.aborted) onCallerAbort();
+    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
     try {
-      prepared = await this.prepare();
+      return await this.sendUnder<T>(req, method, ctrl.signal, started);
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  private async sendUnder<T>(req: KubeRequest, method: HttpMethod, signal: AbortSignal, started: number): Promise<KubeResponse<T>> {
+    const aborted = (): KubeError => (KubeError.is(signal.reason) ? signal.reason : new KubeError({ kind: 'cancelled', message: 'The request was cancelled.' }));
+    if (signal.aborted) throw aborted();
+    let prepared: Awaited<ReturnType<ContextClient['prepare']>>;
+    try {
+      prepared = await this.prepare(signal);
     } catch (e) {
-      // Exec plugins and OIDC refreshes fail here, before any request is sent.
+      if (KubeError.is(e)) throw e;
       throw new KubeError({ kind: 'kubeconfig', message: `Could not get credentials for context "${this.context}": ${e instanceof Error ? e.message : String(e)}`, cause: e });
     }
+    if (signal.aborted) throw aborted();
     const url = new URL(this.server + req.path + buildQuery(req.query));
     const headers: http.OutgoingHttpHeaders = { ...prepared.headers, accept: 'application/json' };
     if (req.impersonate) {
+      for (const k of Object.keys(headers)) if (k.startsWith('impersonate-')) delete headers[k];
       headers['impersonate-user'] = req.impersonate.user;
       if (req.impersonate.groups?.length) headers['impersonate-group'] = [...req.impersonate.groups];
       if (req.impersonate.uid) headers['impersonate-uid'] = req.impersonate.uid;
@@ -234,7 +253,6 @@ export class ContextClient {
       headers['content-type'] ??= method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
       headers['content-length'] = payload.length;
     }
-    const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
     const lib = url.protocol === 'http:' ? http : https;
 
     const result = await new Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
@@ -242,8 +260,7 @@ export class ContextClient {
       const finish = (fn: () => void): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
-        req.signal?.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', onAbort);
         fn();
       };
       const r = lib.request(url, { method, headers, agent: prepared.agent }, (res) => {
@@ -252,22 +269,19 @@ export class ContextClient {
         res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers })));
         res.on('error', (e) => finish(() => reject(errorFromNetwork(e, this.server))));
       });
-      const timer = setTimeout(() => {
-        finish(() => reject(new KubeError({ kind: 'timeout', message: `${this.server} did not answer within ${Math.round(timeoutMs / 1000)} s.` })));
-        r.destroy();
-      }, timeoutMs);
       const onAbort = (): void => {
-        finish(() => reject(new KubeError({ kind: 'cancelled', message: 'The request was cancelled.' })));
+        finish(() => reject(aborted()));
         r.destroy();
       };
       // The error listener goes first: destroying a request that has no socket yet emits
       // 'socket hang up', which would be an uncaught exception in the extension host.
       r.on('error', (e) => finish(() => reject(errorFromNetwork(e, this.server))));
-      if (req.signal?.aborted) return onAbort();
-      req.signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
       r.end(payload);
     });
 
+    if (result.status === 401) prepared.credentials.rejected();
     this.options.log?.(`${method} ${url.pathname}${url.search} -> ${result.status} (${Date.now() - started} ms)`);
     if (result.status < 200 || result.status >= 300) {
       const retryAfter = result.headers['retry-after'];
@@ -290,17 +304,24 @@ export class ContextClient {
    */
   dispose(): void {
     this.disposed = true;
+    // Exec plugins still running for this client are killed (the shared ones by KubeConnections).
+    this.ownPlugins?.dispose();
     if (this.inflight === 0) {
-      this.agent?.destroy();
+      this.destroyAgents();
       return;
     }
     for (const sockets of Object.values(this.agent?.freeSockets ?? {})) for (const s of sockets ?? []) s.destroy();
   }
 
+  private destroyAgents(): void {
+    this.agent?.destroy();
+    for (const a of this.retired.splice(0)) a.destroy();
+  }
+
   /** After the last request of a disposed client: its socket goes back to the pool on a later tick, then is closed. */
   private releaseWhenIdle(): void {
     setImmediate(() => {
-      if (this.inflight === 0) this.agent?.destroy();
+      if (this.inflight === 0) this.destroyAgents();
     });
   }
 }

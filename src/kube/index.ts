@@ -4,6 +4,7 @@
  * in plain Node tests against the test API server.
  */
 import * as l10n from '@vscode/l10n';
+import { ExecPlugins } from './credentials';
 import { ContextClient, defaultClientOptions, type ClientOptions } from './http';
 import { KubeError } from '../errors/kubeError';
 import { defaultKubeconfigFiles, loadKubeconfigs, type LoadedKubeconfigs } from './kubeconfig';
@@ -12,7 +13,8 @@ export { ContextClient, parseWarnings } from './http';
 export type { KubeRequest, KubeResponse, ClientOptions } from './http';
 export { KubeError, errorFromResponse, errorFromNetwork, parseForbiddenMessage } from '../errors/kubeError';
 export { defaultKubeconfigFiles, loadKubeconfigs } from './kubeconfig';
-export type { ContextEntry, KubeconfigProblem, LoadedKubeconfigs } from './kubeconfig';
+export { configureCodeCache, flushCodeCache } from '../loader/codeCache';
+export type { ContextEntry, KubeconfigProblem, LoadedKubeconfigs, ResolvedContext } from './kubeconfig';
 
 /**
  * dist/kube.js carries its own copy of @vscode/l10n, so the messages it builds (src/errors/describe.ts
@@ -26,12 +28,15 @@ export function configureL10n(contents: l10n.l10nJsonFormat | undefined): void {
 export class KubeConnections {
   private loaded: LoadedKubeconfigs;
   private readonly clients = new Map<string, ContextClient>();
+  /** Exec plugins shared by the clients (two contexts of one user run its plugin once); killed on dispose. */
+  private readonly execPlugins: ExecPlugins;
 
   constructor(
     readonly files: readonly string[],
     private readonly options: ClientOptions = defaultClientOptions,
   ) {
     this.loaded = loadKubeconfigs(files);
+    this.execPlugins = new ExecPlugins({ warn: options.warn });
   }
 
   /** Builds connections from $KUBECONFIG (or ~/.kube/config) plus extra files. */
@@ -51,7 +56,7 @@ export class KubeConnections {
       const problem = this.loaded.problems.find((p) => p.message.includes(`"${context}"`));
       throw new KubeError({ kind: 'kubeconfig', message: problem?.message ?? `No context named "${context}" in ${this.files.join(', ')}.` });
     }
-    c = new ContextClient(context, kc, this.options);
+    c = new ContextClient(context, kc, this.options, this.execPlugins);
     this.clients.set(context, c);
     return c;
   }
@@ -59,6 +64,7 @@ export class KubeConnections {
   dispose(): void {
     for (const c of this.clients.values()) c.dispose();
     this.clients.clear();
+    this.execPlugins.dispose();
   }
 }
 export * from './reviews';

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { configureCodeCache, requireCached } from '../loader/codeCache';
 import type { Config } from '../common/config';
 import type { Log } from '../common/log';
 import type * as kubeIndex from './index';
@@ -12,11 +13,15 @@ export type KubeModule = typeof kubeIndex;
 // undefined and the module sits beside this file as ./index.js.
 declare const KUBE_MODULE_PATH: string | undefined;
 
-function requireKubeModule(): KubeModule {
-  const target = typeof KUBE_MODULE_PATH === 'string' ? path.join(__dirname, KUBE_MODULE_PATH) : './index';
+function requireKubeModule(codeCacheDir: string | undefined): KubeModule {
+  if (typeof KUBE_MODULE_PATH !== 'string') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('./index') as KubeModule;
+  }
   // A computed require keeps esbuild from inlining the cluster layer into the activation bundle.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(target) as KubeModule;
+  const mod = requireCached(path.join(__dirname, KUBE_MODULE_PATH)) as KubeModule;
+  mod.configureCodeCache(codeCacheDir); // its own copy, for dist/yaml.js
+  return mod;
 }
 
 /**
@@ -27,6 +32,7 @@ export class ClusterSession implements vscode.Disposable {
   private mod: KubeModule | undefined;
   private conns: KubeConnections | undefined;
   private watchers: vscode.Disposable[] = [];
+  private warming: NodeJS.Timeout | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when kubeconfig files or connection settings change. */
   readonly onDidChange = this.changed.event;
@@ -34,7 +40,12 @@ export class ClusterSession implements vscode.Disposable {
   constructor(
     private readonly config: Config,
     private readonly log: Log,
-  ) {}
+    /** Where V8 code caches of dist/kube.js and dist/yaml.js are kept (the extension's global storage). */
+    private readonly codeCacheDir?: string,
+  ) {
+    // Also for this bundle's own yaml() (scaffolding, export), which may load dist/yaml.js first.
+    configureCodeCache(codeCacheDir);
+  }
 
   /** True once dist/kube.js has been loaded (the activation benchmark checks it stays false). */
   get isLoaded(): boolean {
@@ -44,7 +55,7 @@ export class ClusterSession implements vscode.Disposable {
   module(): KubeModule {
     if (!this.mod) {
       const started = Date.now();
-      this.mod = requireKubeModule();
+      this.mod = requireKubeModule(this.codeCacheDir);
       this.mod.configureL10n(vscode.l10n.bundle);
       this.log.info(`cluster layer loaded in ${Date.now() - started} ms`);
     }
@@ -57,11 +68,30 @@ export class ClusterSession implements vscode.Disposable {
       this.conns = mod.KubeConnections.fromEnvironment(this.config.kubeconfigPaths, {
         timeoutMs: this.config.requestTimeoutMs,
         log: (line) => this.log.trace(line),
+        // Exec plugins' stderr (redacted by the cluster layer) and token files that vanished.
+        warn: (line) => this.log.warn(line),
       });
       for (const p of this.conns.kubeconfigs.problems) this.log.warn(`kubeconfig ${p.file}: ${p.message}`);
       this.watch(this.conns.files);
     }
     return this.conns;
+  }
+
+  /**
+   * Loads the cluster layer and reads the kubeconfig files soon, off the caller's event, so that
+   * the first command that needs them (a mint from the view) finds them ready. Idempotent; a
+   * failure is left for that command to report.
+   */
+  warm(): void {
+    if (this.warming || this.conns) return;
+    this.warming = setTimeout(() => {
+      this.warming = undefined;
+      try {
+        this.connections();
+      } catch (e) {
+        this.log.trace(`warming the cluster layer failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }, 0);
   }
 
   /** Drops cached connections so the next call re-reads kubeconfig files and settings. */
@@ -93,6 +123,7 @@ export class ClusterSession implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.warming);
     this.conns?.dispose();
     for (const w of this.watchers) w.dispose();
     this.changed.dispose();

@@ -3,7 +3,7 @@
  * cluster, so every piece of data is escaped before it enters Markdown or CSV.
  */
 import * as l10n from '@vscode/l10n';
-import { yaml } from '../common/yaml';
+import { yaml } from '../loader/yaml';
 import { csvLine } from './csv';
 import { cellState, type PermissionMatrix } from './matrix';
 import { CELL_SYMBOLS, grantLines, legend, matrixNotices, methodLabel, scopeLabel } from './present';

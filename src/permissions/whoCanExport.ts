@@ -2,7 +2,7 @@
  * A who-can answer as Markdown, YAML and CSV (the view's exports). Pure; cluster names are escaped.
  */
 import * as l10n from '@vscode/l10n';
-import { yaml } from '../common/yaml';
+import { yaml } from '../loader/yaml';
 import { csvLine } from './csv';
 import { mdText } from './export';
 import { aggregationText, groupMeaning, mastersNote, noteText, pathBinding, pathWhere, pathSubject, ruleText, whoCanNotices, whoCanTitle } from './present';

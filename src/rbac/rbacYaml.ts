@@ -2,7 +2,7 @@
  * RBAC manifests for a set of rules and one subject. Pure: used by the RBAC generator, by error
  * messages that offer "the Role that would grant this", and by tests.
  */
-import { yaml } from '../common/yaml';
+import { yaml } from '../loader/yaml';
 
 export interface PolicyRule {
   apiGroups: string[];

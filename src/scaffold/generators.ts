@@ -3,7 +3,7 @@
  * namespace, as the default kube-api-access volume does) and a CronJob that rotates a token into a
  * Secret, with its own least-privilege ServiceAccount, Role and RoleBinding. Pure: no `vscode`.
  */
-import { yaml } from '../common/yaml';
+import { yaml } from '../loader/yaml';
 import { rbacObjects, toDnsName, type PolicyRule } from '../rbac/rbacYaml';
 
 type Manifest = Record<string, unknown>;

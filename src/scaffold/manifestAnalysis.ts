@@ -7,7 +7,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { Node, Pair, YAMLMap } from 'yaml';
-import { yaml } from '../common/yaml';
+import { yaml } from '../loader/yaml';
 import { MAX_EXPIRATION_SECONDS, MIN_EXPIRATION_SECONDS } from './generators';
 import { automountOf, collectSubjects, collectWorkload, type Span, type SubjectUse, type WorkloadUse } from './workloadAnalysis';
 import { blockIndent, child, lineStart, pairOf, removePairLines, replaceScalar, scalarString, yamlValue, type TextEdit } from './yamlText';

@@ -3,7 +3,7 @@
  * reason it cannot be sent, if any. Pure: no `vscode`.
  */
 import * as l10n from '@vscode/l10n';
-import { yaml } from '../common/yaml';
+import { yaml } from '../loader/yaml';
 
 export interface ManifestObjectLike {
   apiVersion: string;

@@ -4,7 +4,7 @@
  * can edit in place. Pure: no `vscode`, no cluster.
  */
 import type { Node, Pair, YAMLMap } from 'yaml';
-import { yaml } from '../common/yaml';
+import { yaml } from '../loader/yaml';
 import { blockIndent, child, lineStart, pairOf, scalarString } from './yamlText';
 
 export interface Span {

@@ -3,7 +3,7 @@
  * quoting elsewhere stay as written. Pure: offsets are string indices, as VS Code's `positionAt`.
  */
 import type { Node, Pair, YAMLMap } from 'yaml';
-import { yaml } from '../common/yaml';
+import { yaml } from '../loader/yaml';
 
 export interface TextEdit {
   start: number;

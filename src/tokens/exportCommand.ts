@@ -15,7 +15,7 @@ import { mintCommand, keptFrom } from './mintCommands';
 import { isTreeNode, partialTarget } from './targets';
 import type { TokenStore } from './tokenStore';
 
-export type ExportOutcome = { status: 'exported'; path: string; context: string; caSource: 'kubeconfig' | 'caFile' | 'configMap' | 'none' } | { status: 'cancelled' } | { status: 'failed'; message: string };
+export type ExportOutcome = { status: 'exported'; path: string; context: string; caSource: 'kubeconfig' | 'caFile' | 'configMap' | 'none' | 'insecure' } | { status: 'cancelled' } | { status: 'failed'; message: string };
 
 interface ExportArgs {
   token?: string;
@@ -23,8 +23,10 @@ interface ExportArgs {
   overwrite?: boolean;
 }
 
-async function caFor(client: ContextClient, services: Services, namespace: string): Promise<{ pem?: string; source: 'kubeconfig' | 'caFile' | 'configMap' | 'none' }> {
+async function caFor(client: ContextClient, services: Services, namespace: string): Promise<{ pem?: string; source: 'kubeconfig' | 'caFile' | 'configMap' | 'none' | 'insecure' }> {
   const info = client.clusterInfo();
+  // The source context skips verification: so does the export (a CA next to it is refused by kubectl).
+  if (info.skipTLSVerify) return { source: 'insecure' };
   if (info.caData) return { pem: Buffer.from(info.caData, 'base64').toString('utf8'), source: 'kubeconfig' };
   if (info.caFile) return { pem: await fs.readFile(info.caFile, 'utf8'), source: 'caFile' };
   const fromCluster = await services.session.module().readRootCa(client, namespace);
@@ -96,7 +98,12 @@ export async function exportKubeconfigCommand(services: Services, store: TokenSt
   await fs.writeFile(file, text, { mode: 0o600 });
   await fs.chmod(file, 0o600); // writeFile's mode applies only to new files
   const contextName = exportedContextName({ ...target, sourceContext: target.context });
-  const caNote = ca.source === 'none' ? ' ' + vscode.l10n.t('No CA was found for this cluster: the file trusts the system CAs only.') : '';
+  const caNote =
+    ca.source === 'none'
+      ? ' ' + vscode.l10n.t('No CA was found for this cluster: the file trusts the system CAs only.')
+      : ca.source === 'insecure'
+        ? ' ' + vscode.l10n.t('Like context "{0}", the file skips TLS verification (insecure-skip-tls-verify).', target.context)
+        : '';
   const open = vscode.l10n.t('Open');
   void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} (context "{1}"). It contains a credential: keep it private.', file, contextName) + caNote, open).then((c) => {
     if (c === open) return vscode.window.showTextDocument(vscode.Uri.file(file));

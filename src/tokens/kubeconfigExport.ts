@@ -2,7 +2,7 @@
  * Builds a kubeconfig that authenticates as a ServiceAccount with a bearer token, like
  * `kubectl create token` + `kubectl config set-credentials`. Pure; the caller writes the file.
  */
-import { yaml } from '../common/yaml';
+import { yaml } from '../loader/yaml';
 
 export interface ExportInput {
   /** Cluster name from the source context, reused so the file merges cleanly with the original. */
@@ -12,6 +12,7 @@ export interface ExportInput {
   caPem?: string;
   /** Copied from the source context when it had them. */
   tlsServerName?: string;
+  /** The source context skips TLS verification: so does the export, without a CA (kubectl refuses both together). */
   insecureSkipTlsVerify?: boolean;
   /** Name of the source context, part of the new context's name. */
   sourceContext: string;
@@ -32,9 +33,11 @@ export function exportedUserName(input: Pick<ExportInput, 'serviceAccount' | 'na
 
 export function buildKubeconfig(input: ExportInput): string {
   const cluster: Record<string, unknown> = { server: input.server };
-  if (input.caPem) cluster['certificate-authority-data'] = Buffer.from(input.caPem, 'utf8').toString('base64');
+  // client-go refuses a CA together with insecure-skip-tls-verify ("specifying a root certificates
+  // file with the insecure flag is not allowed"); the flag is what the source context works with.
+  if (input.insecureSkipTlsVerify) cluster['insecure-skip-tls-verify'] = true;
+  else if (input.caPem) cluster['certificate-authority-data'] = Buffer.from(input.caPem, 'utf8').toString('base64');
   if (input.tlsServerName) cluster['tls-server-name'] = input.tlsServerName;
-  if (input.insecureSkipTlsVerify && !input.caPem) cluster['insecure-skip-tls-verify'] = true;
   const context = exportedContextName(input);
   const user = exportedUserName(input);
   const doc = new (yaml().Document)({

@@ -4,7 +4,7 @@
  * client-node would drop comments and unknown fields). Pure apart from file reads and the write.
  */
 import * as fs from 'node:fs';
-import { yaml } from '../common/yaml';
+import { yaml } from '../loader/yaml';
 import { nonEmptyString } from '../common/args';
 
 /** The `current-context` of a kubeconfig text, if it sets one. */

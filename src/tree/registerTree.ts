@@ -30,6 +30,10 @@ export function registerTree(services: Services): ServiceAccountTree {
   const roles = new RoleDocuments();
   context.subscriptions.push(provider, view, roles, vscode.workspace.registerTextDocumentContentProvider(ROLE_SCHEME, roles));
 
+  // Once the view shows, load the cluster layer in the background: a mint from the view then pays no load.
+  if (view.visible === true) session.warm();
+  context.subscriptions.push(view.onDidChangeVisibility((e) => e.visible && session.warm()));
+
   const syncFilterKey = (): void => setContextKey('k8sTokens.namespaceFilterActive', config.namespaceFilter.length > 0);
   syncFilterKey();
 

@@ -3,7 +3,7 @@
  * binding's role is opened. Documents of a content provider cannot be edited or saved by accident.
  */
 import * as vscode from 'vscode';
-import { yaml } from '../common/yaml';
+import { yaml } from '../loader/yaml';
 
 export const ROLE_SCHEME = 'k8stokens-role';
 

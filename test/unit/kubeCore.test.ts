@@ -176,7 +176,7 @@ contexts:
       ['two', 'https://c.example', false],
     ]);
     assert.equal(loaded.currentContext, 'one');
-    assert.equal(loaded.configFor('two')?.getCurrentCluster()?.server, 'https://c.example');
+    assert.equal(loaded.configFor('two')?.cluster.server, 'https://c.example');
     assert.equal(loaded.configFor('missing'), undefined);
   });
 

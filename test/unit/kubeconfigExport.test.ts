@@ -16,11 +16,13 @@ describe('kubeconfig export builder', () => {
     assert.match(text, /^# ServiceAccount demo\/builder/);
   });
 
-  it('keeps insecure-skip-tls-verify only when there is no CA, and the TLS server name', () => {
+  it('keeps insecure-skip-tls-verify of the source context, without a CA (kubectl refuses both), and the TLS server name', () => {
     const insecure = parse(buildKubeconfig({ clusterName: 'c', server: 'https://x', insecureSkipTlsVerify: true, tlsServerName: 'api', sourceContext: 'c', namespace: 'n', serviceAccount: 's', token: 't' }));
-    assert.deepEqual(insecure.clusters[0].cluster, { server: 'https://x', 'tls-server-name': 'api', 'insecure-skip-tls-verify': true });
+    assert.deepEqual(insecure.clusters[0].cluster, { server: 'https://x', 'insecure-skip-tls-verify': true, 'tls-server-name': 'api' });
     const withCa = parse(buildKubeconfig({ clusterName: 'c', server: 'https://x', caPem: pem, insecureSkipTlsVerify: true, sourceContext: 'c', namespace: 'n', serviceAccount: 's', token: 't' }));
-    assert.equal(withCa.clusters[0].cluster['insecure-skip-tls-verify'], undefined);
+    assert.deepEqual(withCa.clusters[0].cluster, { server: 'https://x', 'insecure-skip-tls-verify': true });
+    const verified = parse(buildKubeconfig({ clusterName: 'c', server: 'https://x', caPem: pem, sourceContext: 'c', namespace: 'n', serviceAccount: 's', token: 't' }));
+    assert.deepEqual(verified.clusters[0].cluster, { server: 'https://x', 'certificate-authority-data': Buffer.from(pem).toString('base64') });
   });
 
   it('names the context after the ServiceAccount and the source context', () => {

@@ -132,7 +132,7 @@ describe('layering: lint rules fire on a violation', function () {
       "import { resolveTarget } from '../tokens/targets';",
       "import type { KeptToken } from '../tokens/tokenStore';",
       "import { rbacYaml } from '../rbac/rbacYaml';",
-      "import { yaml } from '../common/yaml';",
+      "import { yaml } from '../loader/yaml';",
       'export const values = [diagnoseToken, decodeJwt, KubeError, ClusterSession, resolveTarget, rbacYaml, yaml];',
       'export type Types = [Finding, ContextClient, Services, KeptToken];',
       '',
