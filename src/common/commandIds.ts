@@ -25,6 +25,7 @@ export const CommandIds = {
   generateRotationCronJob: 'k8sTokens.generateRotationCronJob',
   showDashboard: 'k8sTokens.showDashboard',
   showPermissions: 'k8sTokens.showPermissions',
+  deleteRevocableSecret: 'k8sTokens.deleteRevocableSecret',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
@@ -35,6 +36,8 @@ export const ContextValues = {
   namespace: 'k8sTokens.namespace',
   serviceAccount: 'k8sTokens.serviceAccount',
   tokenSecret: 'k8sTokens.tokenSecret',
+  keptToken: 'k8sTokens.keptToken',
+  revocableSecret: 'k8sTokens.revocableSecret',
   binding: 'k8sTokens.binding',
   folder: 'k8sTokens.folder',
   error: 'k8sTokens.error',

@@ -1,0 +1,169 @@
+/**
+ * The ServiceAccounts view follows the cluster by itself: ServiceAccounts and namespaces made and
+ * removed with the real kubectl (v1.32) appear and go without Refresh, in the provider and in the
+ * rendered view. Kept tokens show under their ServiceAccount (metadata only) with working actions;
+ * Secrets of revocable tokens that nothing keeps show too; the namespace filter picker loads the
+ * namespaces itself. Screenshots at the default side bar width: test-results/ui/live-tree*.png.
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CommandIds, ContextValues } from '../../src/common/commandIds';
+import type { ExtensionApi } from '../../src/extension';
+import type { TreeNode } from '../../src/tree/model';
+import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
+import { captureWorkbench, getApi, sessionQuiet, testCluster, until, waitFor } from './helpers';
+import { noToasts } from './workbenchShots';
+
+const ROWS = '[id="workbench.view.extension.k8sTokens"] .monaco-list-row';
+
+describe('Live ServiceAccounts tree', () => {
+  let api: ExtensionApi;
+  let kubeconfig: string;
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'live-tree-kubectl-'));
+
+  const label = (n: TreeNode): string => {
+    const l = api.tree.provider.getTreeItem(n).label;
+    return typeof l === 'string' ? l : (l?.label ?? '');
+  };
+  const item = (n: TreeNode): vscode.TreeItem => api.tree.provider.getTreeItem(n) as vscode.TreeItem;
+  const children = async (n?: TreeNode): Promise<TreeNode[]> => (await api.tree.provider.getChildren(n)) ?? [];
+  const child = async (parent: TreeNode | undefined, name: string): Promise<TreeNode> => until(async () => (await children(parent)).find((c) => label(c) === name), `"${name}"`);
+  const walk = async (...names: string[]): Promise<TreeNode> => {
+    let node: TreeNode | undefined;
+    for (const name of names) node = await child(node, name);
+    return node as TreeNode;
+  };
+  const kubectl = (...args: string[]): Promise<string> =>
+    new Promise((resolve, reject) =>
+      execFile('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin', HOME: home }, timeout: 20_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`)) : resolve(String(stdout)),
+      ),
+    );
+  const viewRows = async (name: string): Promise<string[]> => (await captureWorkbench(name, { selector: ROWS })).texts;
+  const mint = async (command: string, arg: Record<string, unknown>): Promise<MintSuccess> => {
+    const o = await vscode.commands.executeCommand<MintOutcome>(command, { context: 'test-admin', namespace: 'demo', duration: '1h', audiences: [], ...arg });
+    assert.equal(o?.status, 'minted', JSON.stringify(o));
+    return o as MintSuccess;
+  };
+
+  before(async () => {
+    await testCluster();
+    api = await getApi();
+    await sessionQuiet(api);
+    const ctx = await walk('test-admin');
+    assert.ok(ctx.kind === 'context');
+    kubeconfig = ctx.entry.file;
+    await vscode.commands.executeCommand('workbench.view.extension.k8sTokens');
+  });
+  after(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  it('shows ServiceAccounts and namespaces made and deleted with kubectl, without Refresh', async () => {
+    const demo = await walk('test-admin', 'demo');
+    await api.tree.view.reveal(demo, { expand: true });
+    await kubectl('create', 'serviceaccount', 'made-by-kubectl', '-n', 'demo');
+    const made = await child(demo, 'made-by-kubectl');
+    assert.equal(item(made).contextValue, ContextValues.serviceAccount);
+    await waitFor(async () => ((await viewRows('live-tree-created')).some((r) => r.startsWith('made-by-kubectl')) ? true : undefined), 'the new row in the view');
+
+    await kubectl('delete', 'serviceaccount', 'made-by-kubectl', '-n', 'demo');
+    await until(async () => !(await children(demo)).some((n) => label(n) === 'made-by-kubectl'), 'the deleted ServiceAccount gone');
+    await waitFor(async () => ((await viewRows('live-tree-deleted')).some((r) => r.startsWith('made-by-kubectl')) ? undefined : true), 'the row gone from the view');
+
+    const ctx = await walk('test-admin');
+    await kubectl('create', 'namespace', 'live-ns');
+    const ns = await child(ctx, 'live-ns');
+    assert.deepEqual((await children(ns)).map(label), ['default'], 'its default ServiceAccount, made by the namespace controller');
+    await kubectl('delete', 'namespace', 'live-ns');
+    await until(async () => !(await children(ctx)).some((n) => label(n) === 'live-ns'), 'the deleted namespace gone');
+  });
+
+  it('shows a kept token under its ServiceAccount with its expiry, never its value, with working actions', async () => {
+    const m = await mint(CommandIds.mintToken, { serviceAccount: 'ci-deployer', keep: true });
+    const sa = await walk('test-admin', 'demo', 'ci-deployer');
+    try {
+      const kept = await child(sa, 'Kept token');
+      const t = item(kept);
+      assert.equal(t.contextValue, ContextValues.keptToken);
+      assert.match(String(t.description), /^expires in (59 min|1 h)/);
+      assert.match(String(t.tooltip), /kept in this VS Code/);
+      for (const text of [t.label, t.description, t.tooltip]) assert.ok(!String(text).includes(m.token.slice(20, 60)), 'no token text in the row');
+      await until(() => /^1 kept token/.test(String(item(sa).description)), 'the ServiceAccount row counting it');
+      const copied = await vscode.commands.executeCommand<{ copied: boolean }>(CommandIds.copyToken, kept);
+      assert.equal(copied.copied, true);
+      assert.equal(await vscode.env.clipboard.readText(), m.token);
+      await vscode.env.clipboard.writeText('');
+      const forgotten = await vscode.commands.executeCommand<{ forgotten: boolean }>(CommandIds.forgetToken, kept);
+      assert.equal(forgotten.forgotten, true);
+      await until(async () => !(await children(sa)).some((n) => label(n) === 'Kept token'), 'the forgotten token gone');
+      await until(() => item(sa).description === undefined, 'the ServiceAccount row without it');
+    } finally {
+      if (m.kept && api.tokenStore.get(m.kept.id)) await api.tokenStore.forget(m.kept.id);
+    }
+  });
+
+  it('shows the Secret of a revocable token that was not kept, deletes it, and marks a kept one revoked when its Secret goes', async () => {
+    const sa = await walk('test-admin', 'demo', 'reader');
+    const dropped = await mint(CommandIds.mintRevocableToken, { serviceAccount: 'reader' });
+    assert.ok(dropped.revocableSecret);
+    const secretRow = await child(sa, dropped.revocableSecret);
+    assert.equal(item(secretRow).contextValue, ContextValues.revocableSecret);
+    assert.equal(item(secretRow).description, 'revocable, not kept');
+    await until(() => /1 revocable Secret/.test(String(item(sa).description)), 'the ServiceAccount row counting it');
+    const r = await vscode.commands.executeCommand<{ deleted: boolean }>(CommandIds.deleteRevocableSecret, secretRow, true);
+    assert.equal(r.deleted, true);
+    await until(async () => !(await children(sa)).some((n) => label(n) === dropped.revocableSecret), 'the deleted Secret gone');
+
+    const kept = await mint(CommandIds.mintRevocableToken, { serviceAccount: 'reader', keep: true });
+    try {
+      const row = await child(sa, 'Kept token');
+      assert.equal(item(row).contextValue, `${ContextValues.keptToken}.revocable`);
+      assert.match(String(item(row).description), /revocable/);
+      assert.ok(!(await children(sa)).some((n) => label(n) === kept.revocableSecret), 'a Secret a kept token uses is not listed twice');
+      await kubectl('delete', 'secret', String(kept.revocableSecret), '-n', 'demo');
+      await until(async () => String(item(await child(sa, 'Kept token')).description).startsWith('revoked (Secret deleted)'), 'the kept token marked revoked');
+    } finally {
+      if (kept.kept) await api.tokenStore.forget(kept.kept.id);
+    }
+  });
+
+  it('fills the namespace filter picker itself, before any context was expanded', async () => {
+    api.tree.refresh(); // nothing expanded, nothing loaded by the view
+    assert.deepEqual(api.tree.provider.knownNamespaces(), []);
+    const picked = vscode.commands.executeCommand(CommandIds.filterNamespaces);
+    try {
+      await waitFor(async () => {
+        const rows = (await captureWorkbench('live-tree-picker', { selector: '.quick-input-list .monaco-list-row' })).texts.join('\n');
+        return ['payments', 'monitoring', 'kube-system'].every((n) => rows.includes(n)) ? true : undefined;
+      }, 'the namespaces in the picker');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    }
+    assert.equal(await picked, undefined, 'closed without choosing: the filter is unchanged');
+  });
+
+  it('looks right at the default side bar width (screenshot)', async () => {
+    const m = await mint(CommandIds.mintToken, { serviceAccount: 'ci-deployer', keep: true });
+    try {
+      const groups = await walk('test-admin', 'demo', 'ci-deployer', 'Bindings', 'Via groups');
+      await api.tree.view.reveal(groups, { expand: false, select: false, focus: false });
+      const secret = await walk('test-admin', 'demo', 'reader', 'Token Secrets', 'reader-token');
+      await api.tree.view.reveal(secret, { expand: false, select: true, focus: true });
+      await noToasts();
+      const shot = await waitFor(async () => {
+        const c = await captureWorkbench('live-tree', { selector: ROWS });
+        const rows = c.texts.join('\n');
+        return ['Kept token', 'Via groups', 'reader-token'].every((t) => rows.includes(t)) ? c : undefined;
+      }, 'the rows in the view');
+      const rows = shot.texts.join(' | ');
+      assert.match(rows, /ci-deployer\s*1 kept token/, rows);
+      assert.match(rows, /Kept token\s*expires in/, rows);
+      assert.ok(!/automount/.test(rows), `no automount noise: ${rows}`);
+    } finally {
+      if (m.kept) await api.tokenStore.forget(m.kept.id);
+    }
+  });
+});
