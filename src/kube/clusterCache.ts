@@ -57,6 +57,9 @@ interface Placement {
 
 const ns = (namespace: string): string => `/api/v1/namespaces/${encodeURIComponent(namespace)}`;
 
+/** A reflector's key: what it lists, where (empty: every namespace) and whether it watches. */
+const keyOf = (kind: Kind, p: Placement, namespace: string): string => `${kind}|${p.clusterWide ? '' : namespace}|${p.watch ? 'w' : 'l'}`;
+
 export class ClusterCache {
   private placement: Promise<Record<Kind, Placement>> | undefined;
   private readonly reflectors = new Map<string, Reflector<unknown>>();
@@ -78,9 +81,20 @@ export class ClusterCache {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Keeps the namespace list live until the lease is disposed. */
+  /**
+   * Keeps the namespace list live until the lease is disposed. Whoever shows namespaces is about
+   * to expand one: the access review and the cluster-wide lists start now, in parallel (they
+   * stop again after the linger time if no namespace is expanded).
+   */
   watchNamespaces(): Lease {
-    return this.lease(['namespaces|']);
+    const lease = this.lease(['namespaces|']);
+    void this.scope().then(
+      (p) => {
+        for (const kind of Object.keys(p) as Kind[]) if (p[kind].clusterWide && !this.disposed) this.touch(keyOf(kind, p[kind], ''));
+      },
+      () => undefined, // the namespace's own load reports it
+    );
+    return lease;
   }
 
   /** Namespaces, once listed; throws the list's error (e.g. forbidden) if the first list failed. */
@@ -167,8 +181,7 @@ export class ClusterCache {
 
   private async keysFor(namespace: string, signal?: AbortSignal): Promise<[string, string, string]> {
     const p = await this.scope(signal);
-    const key = (kind: Kind): string => `${kind}|${p[kind].clusterWide ? '' : namespace}|${p[kind].watch ? 'w' : 'l'}`;
-    return [key('serviceaccounts'), key('tokenSecrets'), key('revocableSecrets')];
+    return [keyOf('serviceaccounts', p.serviceaccounts, namespace), keyOf('tokenSecrets', p.tokenSecrets, namespace), keyOf('revocableSecrets', p.revocableSecrets, namespace)];
   }
 
   private lease(keys: string[]): Lease {

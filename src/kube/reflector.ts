@@ -2,7 +2,7 @@
  * The list-then-watch loop that keeps a KeyedStore in step with the cluster, after client-go's
  * `tools/cache/reflector.go` (ListAndWatch / watch / handleWatch) and `tools/pager/pager.go`:
  *
- * - list in pages of 500 and keep the resourceVersion of the first page (all pages are one
+ * - list in pages (of 2,000) and keep the resourceVersion of the first page (all pages are one
  *   snapshot); a page after the first answering 410 Expired falls back to one full list, as
  *   pager.List does with FullListIfExpired;
  * - watch from that resourceVersion with `allowWatchBookmarks` and a `timeoutSeconds` drawn from
@@ -49,6 +49,13 @@ export interface ReflectorOptions {
   clock?: Clock;
   log?: (line: string) => void;
 }
+
+/**
+ * Larger than client-go's 500: every page is a full request to the apiserver, and a view listing
+ * 22,000 ServiceAccounts measured about twice as fast with pages of 2,000 (bench/README.md) while
+ * one page stays a few MB.
+ */
+export const DEFAULT_PAGE_SIZE = 2000;
 
 /** Failures a retry cannot fix before the user changes something: stop until relist() or a restart. */
 const TERMINAL = new Set(['forbidden', 'unauthorized', 'kubeconfig', 'tls', 'unsupported', 'badRequest']);
@@ -224,7 +231,7 @@ export class Reflector<T> {
   }
 
   private async list(signal: AbortSignal): Promise<void> {
-    const pageSize = this.opts.pageSize ?? 500;
+    const pageSize = this.opts.pageSize ?? DEFAULT_PAGE_SIZE;
     let items: Item<T>[] = [];
     let resourceVersion: string | undefined;
     let continueToken: string | undefined;

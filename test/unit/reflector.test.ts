@@ -62,7 +62,7 @@ describe('reflector (list, then watch from the resourceVersion)', () => {
     cluster.upsert('a', 'while-away', 'v1');
     await settle();
     assert.deepEqual(storeSnapshot(reflector), cluster.snapshot());
-    assert.deepEqual(cluster.calls.filter((c) => c.startsWith('list')), ['list limit=500 continue=-'], 'no relist: the history still had the changes');
+    assert.deepEqual(cluster.calls.filter((c) => c.startsWith('list')), ['list limit=2000 continue=-'], 'no relist: the history still had the changes');
     assert.deepEqual(cluster.calls.filter((c) => c.startsWith('watch')).slice(1), [`watch rv=${resumeAt}`, `watch rv=${resumeAt}`]);
     assert.deepEqual(clock.sleeps, [1200, 2400], 'backed off after the drop and after the failed reconnect (800 ms doubling, jitter 0.5)');
     assert.equal(reflector.state, 'watching');
