@@ -129,11 +129,14 @@ export class Reflector<T> {
 
   /**
    * Resolves once the store holds a list. When none was ever stored, waits for the current list
-   * attempt and rejects with its error if it fails (the loop keeps retrying in the background).
+   * attempt and rejects with its error if it fails, or rejects at once with the last failure while
+   * backing off (the loop keeps retrying in the background).
    */
   waitForSync(signal?: AbortSignal): Promise<void> {
     if (this.store.hasSynced) return Promise.resolve();
-    if (this.current === 'failed' && this.lastError) return Promise.reject(this.lastError);
+    // Failed, or waiting to retry after a failure: say so now (the view shows the error, and the
+    // data once a retry lists it), rather than after the back-off.
+    if ((this.current === 'failed' || this.current === 'backingOff') && this.lastError) return Promise.reject(this.lastError);
     return new Promise((resolve, reject) => {
       const waiter = {
         resolve: () => done(resolve),

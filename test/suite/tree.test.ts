@@ -102,8 +102,10 @@ describe('ServiceAccounts tree', () => {
     // Other suites may add token Secrets to the shared cluster: count what the server holds.
     const count = cluster.store.list('v1', 'Secret', 'demo').filter((s) => s.type === 'kubernetes.io/service-account-token' && s.metadata.annotations?.['kubernetes.io/service-account.name'] === 'reader').length;
     assert.ok(count >= 1);
-    // Only what is unusual: automount is on (the default), so the row does not say it.
-    assert.equal(ri.description, count === 1 ? '1 token Secret' : `${count} token Secrets`);
+    // Only what is unusual: automount is on (the default), so the row does not say it. (Other
+    // suites may leave kept tokens or revocable Secrets for reader: they are listed too.)
+    assert.ok(String(ri.description).split(' · ').includes(count === 1 ? '1 token Secret' : `${count} token Secrets`), String(ri.description));
+    assert.ok(!/automount/.test(String(ri.description)));
     assert.match(String(ri.tooltip), /system:serviceaccount:demo:reader/);
     assert.match(String(ri.tooltip), /Pods get a token mounted automatically/);
     assert.equal(api.tree.provider.getParent(reader), ns);
@@ -120,9 +122,10 @@ describe('ServiceAccounts tree', () => {
     assert.match(String(item(api, invalid).description), /^invalid since \d{4}-\d{2}-\d{2}$/);
     // Without token Secrets there is no empty folder to expand; the tooltip says so.
     const ci = await walk(api, 'test-admin', 'demo', 'ci-deployer');
-    assert.equal(item(api, ci).description, undefined);
+    assert.ok(!/token Secret|automount/.test(String(item(api, ci).description ?? '')), String(item(api, ci).description));
     assert.match(String(item(api, ci).tooltip), /No long-lived token Secrets/);
-    assert.deepEqual((await children(api, ci)).map((n) => label(api, n)), ['Bindings']);
+    const ciKids = (await children(api, ci)).map((n) => label(api, n));
+    assert.ok(!ciKids.includes('Token Secrets') && ciKids[ciKids.length - 1] === 'Bindings', ciKids.join());
   });
 
   it('updates a ServiceAccount live when a token Secret is created and deleted elsewhere, keeping the objects VS Code holds', async () => {
@@ -136,13 +139,13 @@ describe('ServiceAccounts tree', () => {
       await until(async () => (await children(api, folder)).some((n) => label(api, n) === 'reader-token-live'), 'the new Secret under Token Secrets');
       assert.equal(await child(api, ns, 'reader'), reader, 'the node object VS Code holds is kept');
       assert.equal(item(api, folder).description, String(before + 1));
-      assert.equal(item(api, reader).description, `${before + 1} token Secrets`);
+      assert.ok(String(item(api, reader).description).split(' · ').includes(`${before + 1} token Secrets`), String(item(api, reader).description));
       assert.equal(api.tree.provider.getParent(folder), reader);
     } finally {
       cluster.store.delete('v1', 'Secret', extra.metadata.name, 'demo');
     }
     await until(async () => !(await children(api, folder)).some((n) => label(api, n) === 'reader-token-live'), 'the deleted Secret gone');
-    assert.equal(item(api, reader).description, before === 1 ? '1 token Secret' : `${before} token Secrets`);
+    assert.ok(String(item(api, reader).description).split(' · ').includes(before === 1 ? '1 token Secret' : `${before} token Secrets`));
   });
 
   it('renders in the real view: reveal expands the path to a token Secret', async () => {

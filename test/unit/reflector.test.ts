@@ -172,6 +172,26 @@ describe('reflector (list, then watch from the resourceVersion)', () => {
     assert.equal(clock.sleeps.length, 2);
   });
 
+  it('while backing off after a failed first list, a new waiter hears of the failure at once', async () => {
+    cluster.listFaults.push('status500');
+    let wake: () => void = () => undefined;
+    clock.sleep = async (ms) => {
+      clock.sleeps.push(ms);
+      await new Promise<void>((r) => (wake = r)); // the back-off lasts until the test says so
+    };
+    make().start();
+    await assert.rejects(reflector.waitForSync(), (e: unknown) => KubeError.is(e, 'server'));
+    await settle();
+    assert.equal(reflector.state, 'backingOff');
+    await assert.rejects(reflector.waitForSync(), (e: unknown) => KubeError.is(e, 'server'), 'not held until the retry');
+    const synced = reflector.waitForSync().catch(() => 'rejected');
+    wake();
+    assert.equal(await synced, 'rejected');
+    await settle();
+    await reflector.waitForSync();
+    assert.deepEqual(storeSnapshot(reflector), cluster.snapshot());
+  });
+
   it('lists once without watching when the user may not watch', async () => {
     make({ watch: false }).start();
     await reflector.waitForSync();
