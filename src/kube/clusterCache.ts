@@ -143,6 +143,11 @@ export class ClusterCache {
     }
   }
 
+  /** Keys of the reflectors that run now (`kind|namespace|w`), e.g. `serviceaccounts||w` for a cluster-wide watch. */
+  running(): string[] {
+    return [...this.reflectors].filter(([, r]) => r.running).map(([k]) => k);
+  }
+
   /** A user's Refresh: ask again what may be listed, and list everything that runs again. */
   relist(): void {
     this.placement = undefined;

@@ -152,6 +152,29 @@ describe('Live ServiceAccounts tree', () => {
     assert.equal(await picked, undefined, 'closed without choosing: the filter is unchanged');
   });
 
+  it('stops watching while the view is hidden, and watches again when it is shown', async () => {
+    const conns = api.services.session.connections();
+    conns.cacheOptions.lingerMs = 200; // instead of 30 s; the caches read it when they stop
+    const cache = conns.cache('test-admin');
+    const watchesServiceAccounts = (): boolean => cache.running().some((k) => k.startsWith('serviceaccounts|'));
+    try {
+      await vscode.commands.executeCommand('workbench.view.extension.k8sTokens');
+      const demo = await walk('test-admin', 'demo');
+      await api.tree.view.reveal(demo, { expand: true });
+      await children(demo);
+      await until(watchesServiceAccounts, 'the ServiceAccount watch');
+      await vscode.commands.executeCommand('workbench.view.explorer'); // the view is hidden
+      await until(() => cache.running().length === 0, 'no watch while nothing shows the data');
+      await vscode.commands.executeCommand('workbench.view.extension.k8sTokens');
+      await until(watchesServiceAccounts, 'the watch again once the view is shown');
+      await kubectl('create', 'serviceaccount', 'after-hiding', '-n', 'demo');
+      await child(demo, 'after-hiding');
+      await kubectl('delete', 'serviceaccount', 'after-hiding', '-n', 'demo');
+    } finally {
+      conns.cacheOptions.lingerMs = undefined;
+    }
+  });
+
   it('looks right at the default side bar width (screenshot)', async () => {
     const m = await mint(CommandIds.mintToken, { serviceAccount: 'ci-deployer', keep: true });
     try {
