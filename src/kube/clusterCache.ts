@@ -59,9 +59,12 @@ const ns = (namespace: string): string => `/api/v1/namespaces/${encodeURICompone
 
 /** A reflector's key: what it lists, where (empty: every namespace) and whether it watches. */
 const keyOf = (kind: Kind, p: Placement, namespace: string): string => `${kind}|${p.clusterWide ? '' : namespace}|${p.watch ? 'w' : 'l'}`;
+const keysOf = (p: Record<Kind, Placement>, namespace: string): string[] => [keyOf('serviceaccounts', p.serviceaccounts, namespace), keyOf('tokenSecrets', p.tokenSecrets, namespace), keyOf('revocableSecrets', p.revocableSecrets, namespace)];
 
 export class ClusterCache {
   private placement: Promise<Record<Kind, Placement>> | undefined;
+  /** The placement once the access reviews answered (the common case: no await per namespace). */
+  private placed: Record<Kind, Placement> | undefined;
   private readonly reflectors = new Map<string, Reflector<unknown>>();
   private readonly leases = new Map<string, number>();
   private readonly lingering = new Map<string, () => void>();
@@ -107,13 +110,16 @@ export class ClusterCache {
 
   /** Keeps one namespace's ServiceAccounts and Secrets live until the lease is disposed. */
   async watchNamespace(namespace: string, signal?: AbortSignal): Promise<Lease> {
-    return this.lease(await this.keysFor(namespace, signal));
+    return this.lease(this.placed ? keysOf(this.placed, namespace) : await this.keysFor(namespace, signal));
   }
 
   /** ServiceAccounts and Secrets of a namespace; throws when ServiceAccounts cannot be listed. */
   async contents(namespace: string, signal?: AbortSignal): Promise<NamespaceContents> {
-    const [saKey, tokenKey, revocableKey] = await this.keysFor(namespace, signal);
-    for (const k of [saKey, tokenKey, revocableKey]) this.touch(k);
+    const keys = this.placed ? keysOf(this.placed, namespace) : await this.keysFor(namespace, signal);
+    for (const k of keys) this.touch(k);
+    const listed = this.listedNow(namespace, keys);
+    if (listed) return listed;
+    const [saKey, tokenKey, revocableKey] = keys;
     const read = async <T>(key: string): Promise<T[]> => {
       const r = this.reflector<T>(key);
       await r.waitForSync(signal);
@@ -132,11 +138,23 @@ export class ClusterCache {
     return { serviceAccounts, tokenSecrets, revocableSecrets };
   }
 
+  /**
+   * The contents straight from memory when all three lists are there: a view expanding 2,000
+   * namespaces reads them 2,000 times, and the promise chain below costs more than the reading.
+   */
+  private listedNow(namespace: string, keys: string[]): NamespaceContents | undefined {
+    const rs = keys.map((k) => this.reflectors.get(k));
+    if (!rs.every((r) => r?.store.hasSynced)) return undefined;
+    const [sa, tokens, revocable] = rs.map((r) => r?.store.list(namespace).map((i) => i.value) ?? []);
+    return { serviceAccounts: sa as ServiceAccountInfo[], tokenSecrets: tokens as TokenSecretInfo[], revocableSecrets: revocable as RevocableSecretInfo[] };
+  }
+
   /** Where ServiceAccounts and Secrets are listed from, decided once per cache ("cluster" or per namespace). */
   async scope(signal?: AbortSignal): Promise<Record<Kind, Placement>> {
+    if (this.placed) return this.placed;
     this.placement ??= this.askPlacement(signal);
     try {
-      return await this.placement;
+      return (this.placed = await this.placement);
     } catch (e) {
       this.placement = undefined;
       throw e;
@@ -151,6 +169,7 @@ export class ClusterCache {
   /** A user's Refresh: ask again what may be listed, and list everything that runs again. */
   relist(): void {
     this.placement = undefined;
+    this.placed = undefined;
     for (const [key, r] of this.reflectors) {
       if (r.running || r.state === 'failed' || r.state === 'listOnly') r.relist();
       if (!this.leases.get(key)) this.linger(key);
@@ -184,9 +203,8 @@ export class ClusterCache {
     return { serviceaccounts: sa, tokenSecrets: secrets, revocableSecrets: secrets };
   }
 
-  private async keysFor(namespace: string, signal?: AbortSignal): Promise<[string, string, string]> {
-    const p = await this.scope(signal);
-    return [keyOf('serviceaccounts', p.serviceaccounts, namespace), keyOf('tokenSecrets', p.tokenSecrets, namespace), keyOf('revocableSecrets', p.revocableSecrets, namespace)];
+  private async keysFor(namespace: string, signal?: AbortSignal): Promise<string[]> {
+    return keysOf(await this.scope(signal), namespace);
   }
 
   private lease(keys: string[]): Lease {
