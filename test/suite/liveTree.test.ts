@@ -67,16 +67,22 @@ describe('Live ServiceAccounts tree', () => {
   after(() => fs.rmSync(home, { recursive: true, force: true }));
 
   it('shows ServiceAccounts and namespaces made and deleted with kubectl, without Refresh', async () => {
+    // reveal() gives up silently when a redraw (e.g. another suite's kubeconfig reload) lands in between: ask again.
+    const shown = async (name: string, want: boolean): Promise<true> =>
+      waitFor(async () => {
+        await api.tree.view.reveal(await walk('test-admin', 'demo'), { expand: true });
+        return (await viewRows(`live-tree-${want ? 'created' : 'deleted'}`)).some((r) => r.startsWith(name)) === want ? true : undefined;
+      }, `the row ${name} ${want ? 'in' : 'gone from'} the view`);
     const demo = await walk('test-admin', 'demo');
     await api.tree.view.reveal(demo, { expand: true });
     await kubectl('create', 'serviceaccount', 'made-by-kubectl', '-n', 'demo');
     const made = await child(demo, 'made-by-kubectl');
     assert.equal(item(made).contextValue, ContextValues.serviceAccount);
-    await waitFor(async () => ((await viewRows('live-tree-created')).some((r) => r.startsWith('made-by-kubectl')) ? true : undefined), 'the new row in the view');
+    await shown('made-by-kubectl', true);
 
     await kubectl('delete', 'serviceaccount', 'made-by-kubectl', '-n', 'demo');
     await until(async () => !(await children(demo)).some((n) => label(n) === 'made-by-kubectl'), 'the deleted ServiceAccount gone');
-    await waitFor(async () => ((await viewRows('live-tree-deleted')).some((r) => r.startsWith('made-by-kubectl')) ? undefined : true), 'the row gone from the view');
+    await shown('made-by-kubectl', false);
 
     const ctx = await walk('test-admin');
     await kubectl('create', 'namespace', 'live-ns');
