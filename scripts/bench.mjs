@@ -4,7 +4,7 @@
 // bench/README.md. --host also times the mint in a real extension host (code-server; ~1 min more).
 // `--only activation,load,hover,tree,mint` runs only those parts.
 // Environment: BENCH_RUNS (activation and load samples, 21), BENCH_TREE_RUNS (3),
-// BENCH_MINT_RUNS (30), BENCH_COLD_RUNS (11 fresh processes, each followed by a kubectl run), KUBECTL (/usr/bin/kubectl),
+// BENCH_MINT_RUNS (30), BENCH_LIVE_RUNS (15), BENCH_COLD_RUNS (11 fresh processes, each followed by a kubectl run), KUBECTL (/usr/bin/kubectl),
 // BENCH_TARGET_KUBECONFIG [+ _CONTEXT, _NAMESPACE, _SA, _LABEL]: a second cluster for the mint rows.
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,6 +14,7 @@ import { mintRows, targetFromEnv } from './lib/benchMint.mjs';
 import { formatTable, median, row, runNodeJson, timeCommand } from './lib/benchProcess.mjs';
 import { buildBundles, compileTests } from './lib/build.mjs';
 import { ensureCodeServer, repoRoot } from './lib/codeServer.mjs';
+import { liveTreeRows } from './lib/benchLive.mjs';
 
 const require = createRequire(import.meta.url);
 const kubectl = process.env.KUBECTL ?? '/usr/bin/kubectl';
@@ -24,6 +25,7 @@ const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 11);
 const onlyArg = process.argv.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : process.argv[process.argv.indexOf(onlyArg) + 1]).split(',') : undefined;
 const wanted = (part) => !only || only.includes(part);
+const liveFollowRuns = Number(process.env.BENCH_LIVE_RUNS ?? 15);
 const outBench = path.join(repoRoot, 'out', 'bench');
 const work = path.join(repoRoot, 'out', 'bench-run');
 const bulk = { namespaces: 2000, serviceAccountsPerNamespace: 10 };
@@ -100,7 +102,7 @@ if (wanted('tree') || wanted('mint')) {
     raw.cluster = { serviceAccounts: saCount, namespaces: nsCount };
     const kubeconfig = cluster.writeKubeconfig(path.join(work, 'kubeconfig'));
     const kubectlArgs = ['--kubeconfig', kubeconfig, '--cache-dir', path.join(work, 'kube-cache')];
-    const treeChild = (mode) => runNodeJson([path.join(outBench, 'tree.js'), '--kubeconfig', kubeconfig, '--mode', mode, '--limit', '500', '--page-size', '200']);
+    const treeChild = () => runNodeJson([path.join(outBench, 'tree.js'), '--kubeconfig', kubeconfig, '--limit', '500']);
     const kubectlList = async (extra) => {
       const r = await timeCommand(kubectl, [...kubectlArgs, 'get', 'sa', '-A', ...extra]);
       if (r.lines !== saCount + 1) throw new Error(`kubectl printed ${r.lines} lines for ${saCount} ServiceAccounts`);
@@ -112,25 +114,20 @@ if (wanted('tree') || wanted('mint')) {
       if (hasKubectl) await kubectlList(['--chunk-size=0']); // fills the discovery cache, as on a user's machine
       const runs = (raw.treeRuns = []);
       for (let i = 0; i < treeRuns; i++) {
-        const all = await treeChild('all');
-        const walk = await treeChild('tree');
-        for (const r of [all, walk]) if (r.serviceAccounts !== saCount) throw new Error(`${r.mode} listed ${r.serviceAccounts} of ${saCount} ServiceAccounts`);
+        const all = await treeChild();
+        if (all.serviceAccounts !== saCount) throw new Error(`${all.mode} listed ${all.serviceAccounts} of ${saCount} ServiceAccounts`);
         const k500 = hasKubectl ? await kubectlList([]) : undefined;
         const k0 = hasKubectl ? await kubectlList(['--chunk-size=0']) : undefined;
-        runs.push({ all, walk, kubectlChunk500: k500, kubectlChunk0: k0 });
+        runs.push({ all, kubectlChunk500: k500, kubectlChunk0: k0 });
       }
       const med = (f) => median(runs.map(f).filter((v) => typeof v === 'number'));
       const tree = {
         allMs: med((r) => r.all.ms),
-        walkMs: med((r) => r.walk.ms),
         allCpu: med((r) => r.all.cpuMs),
-        walkCpu: med((r) => r.walk.cpuMs),
         k500Ms: med((r) => r.kubectlChunk500?.ms),
         k0Ms: med((r) => r.kubectlChunk0?.ms),
         allRss: med((r) => r.all.peakRssMb),
         allHeap: med((r) => r.all.peakHeapUsedMb),
-        walkRss: med((r) => r.walk.peakRssMb),
-        walkHeap: med((r) => r.walk.peakHeapUsedMb),
         k500Rss: med((r) => (r.kubectlChunk500 ? r.kubectlChunk500.maxRssKb / 1024 : undefined)),
         k0Rss: med((r) => (r.kubectlChunk0 ? r.kubectlChunk0.maxRssKb / 1024 : undefined)),
       };
@@ -140,12 +137,11 @@ if (wanted('tree') || wanted('mint')) {
       const ratioBelow1 = (a, b) => (Number.isFinite(b) ? a / b < 1 : undefined);
       rows.push(row({ name: `tree: all-namespaces paged list (${listed})`, measured: tree.allMs, extra: cpu(tree.allCpu), baseline: tree.k500Ms, baselineName: 'kubectl get sa -A', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.allMs, tree.k500Ms) }));
       rows.push(row({ name: 'tree: all-namespaces paged list', measured: tree.allMs, baseline: tree.k0Ms, baselineName: 'kubectl … --chunk-size=0', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.allMs, tree.k0Ms) }));
-      const walkName = `tree: view expanding all ${nsCount} namespaces (${median(runs.map((r) => r.walk.requests))} requests)`;
-      rows.push(row({ name: walkName, measured: tree.walkMs, extra: cpu(tree.walkCpu), baseline: tree.k500Ms, baselineName: 'kubectl get sa -A', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.walkMs, tree.k500Ms) }));
-      rows.push(row({ name: 'tree: view expanding all namespaces', measured: tree.walkMs, baseline: tree.k0Ms, baselineName: 'kubectl … --chunk-size=0', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.walkMs, tree.k0Ms) }));
       const heap = (mb) => `(heapUsed ${mb.toFixed(1)} MB)`;
       rows.push(row({ name: 'tree: peak RSS, all-namespaces list', measured: tree.allRss, baseline: tree.k500Rss, baselineName: 'kubectl max RSS', unit: 'MB', extra: heap(tree.allHeap) }));
-      rows.push(row({ name: 'tree: peak RSS, view expanding all', measured: tree.walkRss, baseline: tree.k500Rss, baselineName: 'kubectl max RSS', unit: 'MB', extra: heap(tree.walkHeap) }));
+
+      step(`live tree (${treeRuns} expands; ${liveFollowRuns} creations followed)`);
+      rows.push(...(await liveTreeRows({ outBench, kubeconfig, kubectlArgs, kubectl, hasKubectl, k0Ms: tree.k0Ms, saCount, runs: treeRuns, followRuns: liveFollowRuns, raw })));
     }
 
     if (wanted('mint')) {

@@ -40,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const tree = registerTree(services);
   const tokens = registerTokens(services, tree);
+  tree.showKeptTokens(tokens.store);
   const expiry = registerExpiry(services, tokens.store);
   const permissions = registerPermissions(services);
   registerHover(services);

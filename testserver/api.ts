@@ -53,11 +53,24 @@ export interface TestClusterOptions extends ClusterOptions {
   tokenSuccessCacheTtlMs?: number;
   /** Clock for token times, in ms since the epoch; default Date.now. Lets tests expire tokens. */
   now?: () => number;
+  /**
+   * How many changes a watch can resume from (kube-apiserver's watch cache history); a watch from
+   * an older resourceVersion gets 410 Expired. Default 10,000.
+   */
+  watchHistoryEvents?: number;
+  /** How often a watch with `allowWatchBookmarks` gets a BOOKMARK; default 60 s (cacher `defaultBookmarkFrequency`). */
+  watchBookmarkIntervalMs?: number;
 }
 
 /** Fault injection, applied to every request until cleared (except the ones `match` excludes). */
 export interface Fault {
-  kind: 'latency' | 'status429' | 'status500' | 'reset' | 'tokenRequest404';
+  /**
+   * `watchDrop`: a watch's connection is cut after `afterEvents` events (default 0: right after
+   * the head). `watchExpired`: a watch answers one ERROR event with a 410 Expired Status, as
+   * kube-apiserver does for a resourceVersion older than its history. Both affect only watch
+   * requests (`?watch=true`); the other kinds affect any request.
+   */
+  kind: 'latency' | 'status429' | 'status500' | 'reset' | 'tokenRequest404' | 'watchDrop' | 'watchExpired';
   /** Only requests whose path contains this string are affected; default all. */
   pathIncludes?: string;
   /** latency: delay in ms. */
@@ -71,6 +84,8 @@ export interface Fault {
    * fault"): a hostile or careless server's message (a credential, 150 KB of text, bidi controls).
    */
   message?: string;
+  /** watchDrop: events sent before the connection is cut. */
+  afterEvents?: number;
 }
 
 export interface KubeconfigOptions {
@@ -148,7 +163,12 @@ export interface TestCluster extends ClusterUnderTest {
   /** Sets (or clears, with undefined) the injected fault. */
   setFault(fault: Fault | undefined): void;
   /** Changes token options at run time, as if the API server was restarted with other flags. */
-  configure(opts: Pick<TestClusterOptions, 'maxTokenExpirationSeconds' | 'extendTokenExpiration' | 'apiAudiences'>): void;
+  configure(opts: Pick<TestClusterOptions, 'maxTokenExpirationSeconds' | 'extendTokenExpiration' | 'apiAudiences' | 'watchBookmarkIntervalMs' | 'watchHistoryEvents'>): void;
+  /**
+   * etcd compaction of every revision handed out so far: watches resuming from an earlier
+   * resourceVersion and list continue tokens issued before now answer 410 Expired.
+   */
+  compact(): void;
   /** Number of HTTP requests served, by `METHOD path` (without query); for tests of caching and retries. */
   requestCounts(): Map<string, number>;
 }

@@ -17,6 +17,8 @@ export interface ServerConfig {
   legacyTokenControllerDelayMs: number;
   /** Success cache of token authentication, ms; 0 = off. */
   tokenSuccessCacheTtlMs: number;
+  /** Interval of watch BOOKMARK events (cacher `defaultBookmarkFrequency`, 1 min). */
+  watchBookmarkIntervalMs: number;
 }
 
 /** Authenticated user (`user.Info`). */

@@ -13,12 +13,19 @@ export class FaultInjector {
   }
 
   /** The fault to apply to this request, counting it against `times`. */
-  take(path: string): Fault | undefined {
+  take(path: string, query?: URLSearchParams): Fault | undefined {
     const f = this.fault;
     if (!f || this.remaining <= 0) return undefined;
     if (f.pathIncludes && !path.includes(f.pathIncludes)) return undefined;
+    if ((f.kind === 'watchDrop' || f.kind === 'watchExpired') && !isWatch(query)) return undefined;
     if (f.kind === 'tokenRequest404' && !/\/serviceaccounts\/[^/]+\/token$/.test(path)) return undefined;
     this.remaining--;
     return f;
   }
+}
+
+/** `?watch=true` (or 1), as apiserver's request info reads it. */
+function isWatch(query: URLSearchParams | undefined): boolean {
+  const w = query?.get('watch');
+  return w === 'true' || w === '1';
 }

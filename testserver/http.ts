@@ -2,6 +2,7 @@
  * Request and response shapes passed between the HTTPS front end and the handlers.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Fault } from './api';
 import type { ServerContext, UserInfo } from './context';
 import type { Authenticator } from './authn';
 import type { Authorizer } from './rbac';
@@ -21,6 +22,8 @@ export interface ApiRequest {
   user: UserInfo;
   /** Texts for `Warning: 299 - "..."` response headers. */
   warnings: string[];
+  /** A fault the handler itself applies (watchDrop). */
+  fault?: Fault;
 }
 
 export interface ApiResponse {

@@ -26,12 +26,13 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
   const now = opts.now ?? Date.now;
   const issuers = tokens.issuers;
   const [tls, signingKey] = await Promise.all([createServingTls(), opts.signingKeyPem ? Promise.resolve(signingKeyFromPem(opts.signingKeyPem)) : nextSigningKey(opts.keyType ?? 'RS256')]);
-  const store = new Store(now);
+  const store = new Store(now, opts.watchHistoryEvents);
   const ctx: ServerContext = {
     config: {
       ...tokens,
       legacyTokenControllerDelayMs: opts.legacyTokenControllerDelayMs ?? 300,
       tokenSuccessCacheTtlMs: opts.tokenSuccessCacheTtlMs ?? 0,
+      watchBookmarkIntervalMs: opts.watchBookmarkIntervalMs ?? 60_000,
     },
     keys: [signingKey],
     store,
@@ -89,7 +90,10 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
       if (next.maxTokenExpirationSeconds !== undefined) ctx.config.maxTokenExpirationSeconds = next.maxTokenExpirationSeconds;
       if (next.extendTokenExpiration !== undefined) ctx.config.extendTokenExpiration = next.extendTokenExpiration;
       if (next.apiAudiences !== undefined) ctx.config.apiAudiences = next.apiAudiences.length ? [...next.apiAudiences] : [...issuers];
+      if (next.watchBookmarkIntervalMs !== undefined) ctx.config.watchBookmarkIntervalMs = next.watchBookmarkIntervalMs;
+      if (next.watchHistoryEvents !== undefined) store.setWatchHistorySize(next.watchHistoryEvents);
     },
+    compact: () => store.compact(),
     requestCounts: () => new Map(server.counts),
     async close(): Promise<void> {
       controllers.close();

@@ -14,7 +14,7 @@ import { impersonate } from './impersonation';
 import { forbiddenError, type Attributes, type Authorizer } from './rbac';
 import { parseRequestInfo } from './requestInfo';
 import { findResource } from './resources';
-import { ApiError, internalError, methodNotAllowed, tooManyRequests, unauthorized } from './status';
+import { ApiError, internalError, methodNotAllowed, resourceExpired, tooManyRequests, unauthorized } from './status';
 import { apiHandler, apisHandler, groupVersionHandler, versionHandler } from './handlers/discovery';
 import { jwks, openIdConfiguration } from './handlers/oidc';
 import { openApiV3 } from './handlers/openapi';
@@ -88,12 +88,12 @@ export class ApiServer {
     const key = `${method} ${url.pathname}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     const body = await readBody(req);
-    const fault = this.deps.faults.take(url.pathname);
-    if (fault && (await this.applyFault(fault, res))) return;
+    const fault = this.deps.faults.take(url.pathname, url.searchParams);
+    if (fault && (await this.applyFault(fault, res, url))) return;
     const warnings: string[] = [];
     let response: ApiResponse;
     try {
-      response = await this.handle(method, url, req, body, warnings);
+      response = await this.handle(method, url, req, body, warnings, fault?.kind === 'watchDrop' ? fault : undefined);
     } catch (e) {
       response = e instanceof ApiError ? errorResponse(e) : errorResponse(internalError((e as Error).message));
     }
@@ -101,7 +101,7 @@ export class ApiServer {
   }
 
   /** Returns true when the fault produced the whole answer. */
-  private async applyFault(fault: Fault, res: ServerResponse): Promise<boolean> {
+  private async applyFault(fault: Fault, res: ServerResponse, url: URL): Promise<boolean> {
     switch (fault.kind) {
       case 'latency':
         await new Promise<void>((resolve) => {
@@ -128,10 +128,19 @@ export class ApiServer {
       case 'tokenRequest404':
         write(res, pageNotFound, []);
         return true;
+      case 'watchExpired': {
+        // Authorized watches that cannot start answer 200 and one ERROR event (cacher newErrWatcher).
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+        const expired = resourceExpired(`too old resource version: ${url.searchParams.get('resourceVersion') ?? '0'} (${this.deps.ctx.store.resourceVersion()})`);
+        res.end(`${JSON.stringify({ type: 'ERROR', object: expired.toStatus() })}\n`);
+        return true;
+      }
+      case 'watchDrop':
+        return false; // the watch handler cuts the connection after `afterEvents` events
     }
   }
 
-  private async handle(method: string, url: URL, req: IncomingMessage, body: Buffer, warnings: string[]): Promise<ApiResponse> {
+  private async handle(method: string, url: URL, req: IncomingMessage, body: Buffer, warnings: string[], fault?: Fault): Promise<ApiResponse> {
     const { authn, authz } = this.deps;
     // bearertoken.AuthenticateRequest: anything but `Bearer <token>` abstains, leaving the anonymous user.
     const parts = (req.headers.authorization ?? '').trim().split(' ');
@@ -148,7 +157,7 @@ export class ApiServer {
     const attrs: Attributes = { user, ...info };
     const decision = authz.authorize(attrs);
     if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
-    const apiReq: ApiRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, info, user, warnings };
+    const apiReq: ApiRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, info, user, warnings, fault };
     return info.resourceRequest ? this.resource(apiReq) : this.nonResource(apiReq);
   }
 

@@ -25,13 +25,15 @@ export class ApiError extends Error {
     readonly reason: string,
     message: string,
     readonly details?: StatusDetails,
+    /** ListMeta of the Status (a fresh `continue` in a 410 for an expired continue token). */
+    readonly listMeta?: { continue?: string },
   ) {
     super(message);
   }
 
   /** The Status JSON in Go field order: kind, apiVersion, metadata, status, message, reason, details, code. */
   toStatus(): Record<string, unknown> {
-    const body: Record<string, unknown> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message };
+    const body: Record<string, unknown> = { kind: 'Status', apiVersion: 'v1', metadata: { ...this.listMeta }, status: 'Failure', message: this.message };
     if (this.reason) body.reason = this.reason;
     const details = orderedDetails(this.details);
     if (details) body.details = details;
@@ -101,6 +103,11 @@ export function methodNotAllowed(): ApiError {
 
 export function internalError(cause: string): ApiError {
   return new ApiError(500, 'InternalError', `Internal error occurred: ${cause}`, { causes: [{ message: cause }] });
+}
+
+/** apimachinery `errors.NewResourceExpired`: 410 Gone, reason Expired, no details. */
+export function resourceExpired(message: string, continueToken?: string): ApiError {
+  return new ApiError(410, 'Expired', message, undefined, continueToken ? { continue: continueToken } : undefined);
 }
 
 export function tooManyRequests(retryAfterSeconds: number): ApiError {

@@ -6,13 +6,18 @@
 import { randomUUID } from 'node:crypto';
 import type { KObject } from './api';
 import { apiVersionOf, type ResourceType } from './resources';
-import { alreadyExists, badRequest, notFound } from './status';
+import { decodeContinue, encodeContinue, encodeContinueAt, inconsistentContinue } from './continueTokens';
+import { alreadyExists, notFound, resourceExpired } from './status';
+import { History } from './watchHistory';
 
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface StoreEvent {
   type: StoreEventType;
   rt: ResourceType;
+  /** For DELETED, the last state with the resourceVersion of the deletion (as etcd3's watcher sends it). */
   obj: KObject;
+  /** The resourceVersion this change was written at. */
+  rv: number;
 }
 
 export interface ListOptions {
@@ -142,8 +147,37 @@ export class Store {
   private rv = 1000;
   private readonly tables = new Map<ResourceType, Table>();
   private readonly listeners: ((e: StoreEvent) => void)[] = [];
+  private readonly history: History;
+  /** Like etcd's compacted revision: continue tokens from before it answer 410 Expired. */
+  private compactedRv = 0;
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    watchHistoryEvents = 10_000,
+  ) {
+    this.history = new History(this.rv, watchHistoryEvents);
+  }
+
+  /** How many changes a watch can replay (the watch cache's capacity). */
+  setWatchHistorySize(events: number): void {
+    this.history.capacity = Math.max(1, events);
+  }
+
+  /** Changes of `rt` after `rv`; throws 410 Expired when they are no longer kept. */
+  eventsSince(rt: ResourceType, rv: number): StoreEvent[] {
+    return this.history.since(rt, rv);
+  }
+
+  /**
+   * etcd compaction of everything handed out so far: watches from any earlier resourceVersion and
+   * continue tokens of lists begun before now answer 410 Expired. The revision moves on by one so
+   * that a list made now is not itself too old to watch from.
+   */
+  compact(): void {
+    this.rv++;
+    this.compactedRv = this.rv;
+    this.history.compact(this.rv);
+  }
 
   /** Registers a change listener; returns its removal. */
   onChange(listener: (e: StoreEvent) => void): () => void {
@@ -168,7 +202,9 @@ export class Store {
   }
 
   private emit(type: StoreEventType, rt: ResourceType, obj: KObject): void {
-    for (const l of [...this.listeners]) l({ type, rt, obj });
+    const e: StoreEvent = { type, rt, obj, rv: this.rv };
+    this.history.add(e);
+    for (const l of [...this.listeners]) l(e);
   }
 
   get(rt: ResourceType, ns: string | undefined, name: string): KObject | undefined {
@@ -222,7 +258,7 @@ export class Store {
     const obj = this.table(rt).remove(rt.namespaced ? (ns ?? '') : '', name);
     if (obj) {
       this.rv++;
-      this.emit('DELETED', rt, obj);
+      this.emit('DELETED', rt, { ...obj, metadata: { ...obj.metadata, resourceVersion: String(this.rv) } });
     }
     return obj;
   }
@@ -243,7 +279,10 @@ export class Store {
     let nsIndex = 0;
     let nameIndex = 0;
     if (opts.continueToken) {
-      const start = decodeContinue(opts.continueToken);
+      const { start, rv } = decodeContinue(opts.continueToken);
+      // etcd3 interpretListError: the snapshot is compacted; the Status carries a token that
+      // continues at the latest revision (rv -1), as handleCompactedErrorForPaging builds it.
+      if (rv !== -1 && rv < this.compactedRv) throw resourceExpired(inconsistentContinue, encodeContinueAt(start, -1));
       const slash = rt.namespaced ? start.indexOf('/') : -1;
       const startNs = slash >= 0 ? start.slice(0, slash) : '';
       const startName = slash >= 0 ? start.slice(slash + 1) : start;
@@ -287,19 +326,4 @@ export class Store {
     }
     return result;
   }
-}
-
-/** Same layout as the apiserver's etcd continue token: base64 of {"v","rv","start"}. */
-function encodeContinue(lastKey: string, rv: number): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` })).toString('base64');
-}
-
-function decodeContinue(token: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { v?: unknown; start?: unknown };
-    if (parsed.v === 'meta.k8s.io/v1' && typeof parsed.start === 'string' && parsed.start.length > 0) return parsed.start;
-  } catch {
-    // fall through to the error below
-  }
-  throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
 }

@@ -26,6 +26,7 @@ export const CommandIds = {
   showDashboard: 'k8sTokens.showDashboard',
   showPermissions: 'k8sTokens.showPermissions',
   whoCan: 'k8sTokens.whoCan',
+  deleteRevocableSecret: 'k8sTokens.deleteRevocableSecret',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
@@ -36,6 +37,8 @@ export const ContextValues = {
   namespace: 'k8sTokens.namespace',
   serviceAccount: 'k8sTokens.serviceAccount',
   tokenSecret: 'k8sTokens.tokenSecret',
+  keptToken: 'k8sTokens.keptToken',
+  revocableSecret: 'k8sTokens.revocableSecret',
   binding: 'k8sTokens.binding',
   folder: 'k8sTokens.folder',
   error: 'k8sTokens.error',

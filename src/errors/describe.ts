@@ -78,6 +78,8 @@ function describe(e: unknown, context?: string): string {
       return where + l10n.t('Kubeconfig problem: {0}', e.message);
     case 'cancelled':
       return l10n.t('Cancelled.');
+    case 'expired':
+      return where + l10n.t('The cluster no longer has the requested version of the list (410 Expired): {0} Refresh to load it again.', sentence(e.message));
     case 'badRequest':
       return where + l10n.t('The cluster refused the request: {0}', e.message);
     default:

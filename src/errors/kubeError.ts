@@ -22,6 +22,7 @@ export type KubeErrorKind =
   | 'unsupported' // 404/405 for an API the server does not serve (e.g. TokenRequest on very old clusters)
   | 'conflict' // 409
   | 'invalid' // 422
+  | 'expired' // 410: a watch resourceVersion or a list continue token older than the server keeps
   | 'rateLimited' // 429
   | 'server' // 5xx
   | 'timeout' // no answer within the request timeout
@@ -54,6 +55,8 @@ export interface StatusBody {
   message?: string;
   reason?: string;
   code?: number;
+  /** A 410 for a list's continue token carries a fresh one here (etcd3 `handleCompactedErrorForPaging`). */
+  metadata?: { continue?: string; resourceVersion?: string };
   details?: {
     name?: string;
     group?: string;
@@ -145,6 +148,8 @@ function kindForStatus(status: number, reason: string | undefined): KubeErrorKin
       return 'unsupported';
     case 409:
       return 'conflict';
+    case 410:
+      return 'expired';
     case 422:
       return 'invalid';
     case 429:

@@ -37,6 +37,14 @@ export interface KubeResponse<T> {
   headers: http.IncomingHttpHeaders;
 }
 
+/** The head of a streaming answer (a watch) and its body as it arrives. */
+export interface KubeStream {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** Ends when the server closes the stream; fails when the connection breaks or is aborted. */
+  body: AsyncIterable<Buffer>;
+}
+
 export interface ClientOptions {
   timeoutMs: number;
   /** Retries for idempotent reads after 429, 5xx or a reset connection. */
@@ -112,6 +120,8 @@ export class ContextClient {
   private readonly ownPlugins: ExecPlugins | undefined;
   /** Requests on the wire; dispose() waits for them before releasing their sockets. */
   private inflight = 0;
+  /** Aborts of open streams: dispose() ends them rather than waiting for a watch to time out. */
+  private readonly streams = new Set<() => void>();
   private disposed = false;
 
   constructor(
@@ -199,6 +209,16 @@ export class ContextClient {
     return { headers: { ...credentials.headers }, agent: this.agentFor(credentials.tls, credentials.tlsIdentity), credentials };
   }
 
+  /** prepare(), with a failure classified: exec plugins and OIDC refreshes fail here, before any request is sent. */
+  private async preparedOrClassified(signal: AbortSignal): Promise<Awaited<ReturnType<ContextClient['prepare']>>> {
+    try {
+      return await this.prepare(signal);
+    } catch (e) {
+      if (KubeError.is(e)) throw e;
+      throw new KubeError({ kind: 'kubeconfig', message: `Could not get credentials for context "${this.context}": ${e instanceof Error ? e.message : String(e)}`, cause: e });
+    }
+  }
+
   private async once<T>(req: KubeRequest, method: HttpMethod): Promise<KubeResponse<T>> {
     this.inflight++;
     try {
@@ -230,13 +250,7 @@ export class ContextClient {
   private async sendUnder<T>(req: KubeRequest, method: HttpMethod, signal: AbortSignal, started: number): Promise<KubeResponse<T>> {
     const aborted = (): KubeError => (KubeError.is(signal.reason) ? signal.reason : new KubeError({ kind: 'cancelled', message: 'The request was cancelled.' }));
     if (signal.aborted) throw aborted();
-    let prepared: Awaited<ReturnType<ContextClient['prepare']>>;
-    try {
-      prepared = await this.prepare(signal);
-    } catch (e) {
-      if (KubeError.is(e)) throw e;
-      throw new KubeError({ kind: 'kubeconfig', message: `Could not get credentials for context "${this.context}": ${e instanceof Error ? e.message : String(e)}`, cause: e });
-    }
+    const prepared = await this.preparedOrClassified(signal);
     if (signal.aborted) throw aborted();
     const url = new URL(this.server + req.path + buildQuery(req.query));
     const headers: http.OutgoingHttpHeaders = { ...prepared.headers, accept: 'application/json' };
@@ -297,6 +311,73 @@ export class ContextClient {
   }
 
   /**
+   * A GET whose body is read as it arrives (a watch: one JSON event per line). Credentials and
+   * error classification are those of request(); `timeoutMs` bounds only the wait for the response
+   * head, and there are no retries (the watch loop decides). Streams are not counted as in flight:
+   * dispose() aborts them, so an open watch never keeps the agent and its sockets alive.
+   */
+  async stream(req: KubeRequest): Promise<KubeStream> {
+    const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
+    // Credentials (an exec plugin may run) under the same timeout and the caller's signal.
+    const prep = new AbortController();
+    const prepTimer = setTimeout(() => prep.abort(new KubeError({ kind: 'timeout', message: `${this.server} did not answer within ${Math.round(timeoutMs / 1000)} s.` })), timeoutMs);
+    const onCallerAbort = (): void => prep.abort(new KubeError({ kind: 'cancelled', message: 'The request was cancelled.' }));
+    if (req.signal?.aborted) onCallerAbort();
+    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    let prepared: Awaited<ReturnType<ContextClient['prepare']>>;
+    try {
+      prepared = await this.preparedOrClassified(prep.signal);
+    } finally {
+      clearTimeout(prepTimer);
+      req.signal?.removeEventListener('abort', onCallerAbort);
+    }
+    const url = new URL(this.server + req.path + buildQuery(req.query));
+    const lib = url.protocol === 'http:' ? http : https;
+    const started = Date.now();
+    return new Promise<KubeStream>((resolve, reject) => {
+      let settled = false;
+      const cancelled = (): KubeError => new KubeError({ kind: 'cancelled', message: 'The request was cancelled.' });
+      const r = lib.request(url, { method: 'GET', headers: { ...prepared.headers, accept: 'application/json' }, agent: prepared.agent }, (res) => {
+        clearTimeout(timer);
+        const status = res.statusCode ?? 0;
+        this.options.log?.(`GET ${url.pathname}${url.search} -> ${status} stream (${Date.now() - started} ms)`);
+        if (status >= 200 && status < 300) {
+          settled = true;
+          resolve({ status, headers: res.headers, body: res });
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => fail(errorFromResponse(status, Buffer.concat(chunks).toString('utf8'), [res.headers['retry-after']].flat()[0])));
+      });
+      const fail = (e: KubeError): void => {
+        if (!settled) reject(e);
+        settled = true;
+        end();
+      };
+      const abort = (): void => {
+        fail(cancelled());
+        r.destroy(cancelled());
+      };
+      const end = (): void => {
+        clearTimeout(timer);
+        req.signal?.removeEventListener('abort', abort);
+        this.streams.delete(abort);
+      };
+      const timer = setTimeout(() => {
+        fail(new KubeError({ kind: 'timeout', message: `${this.server} did not answer within ${Math.round(timeoutMs / 1000)} s.` }));
+        r.destroy();
+      }, timeoutMs);
+      r.on('error', (e) => fail(errorFromNetwork(e, this.server)));
+      r.on('close', end);
+      if (req.signal?.aborted || this.disposed) return abort();
+      req.signal?.addEventListener('abort', abort, { once: true });
+      this.streams.add(abort);
+      r.end();
+    });
+  }
+
+  /**
    * Closes idle keep-alive connections now, and the others as soon as their requests finish.
    * A session reload (a kubeconfig or settings change) disposes clients while a listing or a mint
    * may still run: destroying the agent outright would cut those requests ("socket hang up").
@@ -306,6 +387,7 @@ export class ContextClient {
     this.disposed = true;
     // Exec plugins still running for this client are killed (the shared ones by KubeConnections).
     this.ownPlugins?.dispose();
+    for (const abort of [...this.streams]) abort();
     if (this.inflight === 0) {
       this.destroyAgents();
       return;

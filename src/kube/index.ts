@@ -5,6 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { ExecPlugins } from './credentials';
+import { ClusterCache, type ClusterCacheOptions } from './clusterCache';
 import { ContextClient, defaultClientOptions, type ClientOptions } from './http';
 import { KubeError } from '../errors/kubeError';
 import { defaultKubeconfigFiles, loadKubeconfigs, type LoadedKubeconfigs } from './kubeconfig';
@@ -24,12 +25,19 @@ export function configureL10n(contents: l10n.l10nJsonFormat | undefined): void {
   if (contents) l10n.config({ contents });
 }
 
-/** The kubeconfig files in effect and one cached client per context. */
+/**
+ * The kubeconfig files in effect, one cached client per context, and the watch caches that live
+ * as long as these connections (rust-analyzer's per-client cleanup scope: a session reload
+ * disposes them, aborting their watches, before it disposes the clients).
+ */
 export class KubeConnections {
   private loaded: LoadedKubeconfigs;
   private readonly clients = new Map<string, ContextClient>();
   /** Exec plugins shared by the clients (two contexts of one user run its plugin once); killed on dispose. */
   private readonly execPlugins: ExecPlugins;
+  private readonly caches = new Map<string, ClusterCache>();
+  /** Options of the caches made from now on (tests shorten the linger time). */
+  cacheOptions: ClusterCacheOptions;
 
   constructor(
     readonly files: readonly string[],
@@ -37,6 +45,7 @@ export class KubeConnections {
   ) {
     this.loaded = loadKubeconfigs(files);
     this.execPlugins = new ExecPlugins({ warn: options.warn });
+    this.cacheOptions = { log: options.log };
   }
 
   /** Builds connections from $KUBECONFIG (or ~/.kube/config) plus extra files. */
@@ -61,7 +70,16 @@ export class KubeConnections {
     return c;
   }
 
+  /** The live cache of what the ServiceAccounts view shows of a context. */
+  cache(context: string): ClusterCache {
+    let c = this.caches.get(context);
+    if (!c) this.caches.set(context, (c = new ClusterCache(this.client(context), this.cacheOptions)));
+    return c;
+  }
+
   dispose(): void {
+    for (const c of this.caches.values()) c.dispose();
+    this.caches.clear();
     for (const c of this.clients.values()) c.dispose();
     this.clients.clear();
     this.execPlugins.dispose();
@@ -78,3 +96,10 @@ export * from './doctor';
 export * from './permissions';
 export * from './discovery';
 export * from './apply';
+export { ClusterCache } from './clusterCache';
+export type { CacheChange, ClusterCacheOptions, Lease, NamespaceContents } from './clusterCache';
+export { Reflector, Backoff, systemClock } from './reflector';
+export type { Clock, ListerWatcher, ListPage, ReflectorOptions, ReflectorState, WatchEvent } from './reflector';
+export { KeyedStore } from './watchStore';
+export type { Item, StoreEvent } from './watchStore';
+export { collectionListerWatcher, jsonLines, toWatchEvent } from './watch';

@@ -5,9 +5,25 @@
 import * as crypto from 'node:crypto';
 import { KubeError } from '../errors/kubeError';
 import { sleep, type ContextClient } from './http';
-import { SA_NAME_ANNOTATION, SA_TOKEN_SECRET_TYPE, toTokenSecret, type TokenSecretInfo } from './serviceAccounts';
+import { SA_NAME_ANNOTATION, SA_TOKEN_SECRET_TYPE, toTokenSecret, type RawSecret, type TokenSecretInfo } from './serviceAccounts';
 
 export const REVOCABLE_LABEL = 'k8s-tokens/revocable-for';
+
+/** A Secret that revocable tokens are bound to (createRevocableSecret), without its data. */
+export interface RevocableSecretInfo {
+  name: string;
+  namespace: string;
+  uid: string;
+  /** The ServiceAccount it was made for (the annotation: the label value may be shortened). */
+  serviceAccount: string;
+  creationTimestamp?: string;
+}
+
+export function toRevocableSecret(o: RawSecret): RevocableSecretInfo | undefined {
+  const sa = o.metadata?.annotations?.[REVOCABLE_LABEL] ?? o.metadata?.labels?.[REVOCABLE_LABEL];
+  if (!sa) return undefined;
+  return { name: o.metadata?.name ?? '', namespace: o.metadata?.namespace ?? '', uid: o.metadata?.uid ?? '', serviceAccount: sa, creationTimestamp: o.metadata?.creationTimestamp };
+}
 
 // The alphabet kube uses for generateName suffixes: no vowels, no look-alike digits.
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

@@ -77,10 +77,11 @@ export interface SecretRef extends ObjectRef {
   type: string;
 }
 
-interface ObjectMeta {
+export interface ObjectMeta {
   name?: string;
   namespace?: string;
   uid?: string;
+  resourceVersion?: string;
   creationTimestamp?: string;
   deletionTimestamp?: string;
   labels?: Record<string, string>;
@@ -90,12 +91,12 @@ interface ListBody<T> {
   items?: T[];
   metadata?: { continue?: string };
 }
-interface RawServiceAccount {
+export interface RawServiceAccount {
   metadata?: ObjectMeta;
   automountServiceAccountToken?: boolean;
   secrets?: { name?: string }[];
 }
-interface RawSecret {
+export interface RawSecret {
   metadata?: ObjectMeta;
   type?: string;
   data?: Record<string, string>;
@@ -126,7 +127,7 @@ export async function listAll<R>(client: ContextClient, path: string, signal?: A
 
 const ns = (namespace: string): string => `/api/v1/namespaces/${encodeURIComponent(namespace)}`;
 
-function toNamespace(o: { metadata?: ObjectMeta; status?: { phase?: string } }): NamespaceInfo {
+export function toNamespace(o: { metadata?: ObjectMeta; status?: { phase?: string } }): NamespaceInfo {
   return { name: o.metadata?.name ?? '', uid: o.metadata?.uid ?? '', terminating: o.status?.phase === 'Terminating' || !!o.metadata?.deletionTimestamp };
 }
 
@@ -140,7 +141,7 @@ export async function getNamespace(client: ContextClient, name: string, signal?:
   return toNamespace(await client.get(ns(name), undefined, signal));
 }
 
-function toServiceAccount(o: RawServiceAccount, namespace: string): ServiceAccountInfo {
+export function toServiceAccount(o: RawServiceAccount, namespace = ''): ServiceAccountInfo {
   return {
     name: o.metadata?.name ?? '',
     namespace: o.metadata?.namespace ?? namespace,

@@ -1,20 +1,26 @@
 /**
- * The ServiceAccounts tree as data: node kinds as a discriminated union, stable ids, paging state
- * and the namespace filter. Pure (no `vscode`), so the shape and paging rules are unit-tested;
- * render.ts turns nodes into TreeItems.
+ * The ServiceAccounts tree as data: node kinds as a discriminated union, stable ids, display
+ * paging, the namespace filter, and what a row says is unusual. Pure (no `vscode`), so the rules
+ * are unit-tested; render.ts turns nodes into TreeItems.
  *
  *   context (kubeconfig)            | kubeconfigProblem
  *   └─ namespace                    | info (filter / permission notes) | loadMore | error
  *      └─ serviceAccount            | loadMore | error
- *         ├─ folder: tokenSecrets
- *         │  └─ tokenSecret         | info | error
+ *         ├─ keptToken              (kept in this VS Code: TokenStore metadata, never the value)
+ *         ├─ revocableSecret        (a Secret of revocable tokens that no kept token uses)
+ *         ├─ folder: tokenSecrets   (only when there are legacy token Secrets)
+ *         │  └─ tokenSecret
  *         └─ folder: bindings
- *            └─ binding             | info | error
+ *            ├─ binding             (direct: the ServiceAccount or its User name)
+ *            └─ groupBindings       ("Via groups", collapsed)
+ *               └─ binding
  */
 import type { BindingInfo } from '../kube/bindings';
 import type { ContextEntry, KubeconfigProblem } from '../kube/kubeconfig';
+import type { RevocableSecretInfo } from '../kube/secrets';
 import type { ServiceAccountInfo, TokenSecretInfo } from '../kube/serviceAccounts';
 import type { KubeErrorKind, MissingPermission } from '../errors/kubeError';
+import type { KeptToken } from '../common/keptToken';
 
 export interface ContextNode {
   kind: 'context';
@@ -37,12 +43,35 @@ export interface ServiceAccountNode {
   sa: ServiceAccountInfo;
   /** Number of legacy token Secrets naming it; undefined when Secrets could not be listed. */
   tokenSecretCount?: number;
+  /** Tokens kept in this VS Code for it. */
+  keptCount: number;
+  /** Secrets of revocable tokens that no kept token uses (e.g. the token was not kept). */
+  orphanRevocableCount: number;
   parent: NamespaceNode;
 }
 export interface FolderNode {
   kind: 'folder';
   folder: 'tokenSecrets' | 'bindings';
   parent: ServiceAccountNode;
+}
+export interface KeptTokenNode {
+  kind: 'keptToken';
+  /** The kept entry's id, at the top level so the token commands take the node as `{ id }`. */
+  id: string;
+  token: KeptToken;
+  /** The Secret a revocable token is bound to is gone (deleted elsewhere): the token no longer works. */
+  secretGone: boolean;
+  parent: ServiceAccountNode;
+}
+export interface RevocableSecretNode {
+  kind: 'revocableSecret';
+  secret: RevocableSecretInfo;
+  parent: ServiceAccountNode;
+}
+export interface GroupBindingsNode {
+  kind: 'groupBindings';
+  bindings: BindingInfo[];
+  parent: FolderNode;
 }
 export interface TokenSecretNode {
   kind: 'tokenSecret';
@@ -54,7 +83,7 @@ export interface TokenSecretNode {
 export interface BindingNode {
   kind: 'binding';
   binding: BindingInfo;
-  parent: FolderNode;
+  parent: FolderNode | GroupBindingsNode;
 }
 export interface ErrorNode {
   kind: 'error';
@@ -88,16 +117,19 @@ export type TreeNode =
   | ServiceAccountNode
   | FolderNode
   | TokenSecretNode
+  | KeptTokenNode
+  | RevocableSecretNode
+  | GroupBindingsNode
   | BindingNode
   | ErrorNode
   | LoadMoreNode
   | InfoNode;
 
-/** Nodes that have children loaded from a cluster. */
-export type ParentNode = ContextNode | NamespaceNode | ServiceAccountNode | FolderNode;
+/** Nodes that have children. */
+export type ParentNode = ContextNode | NamespaceNode | ServiceAccountNode | FolderNode | GroupBindingsNode;
 
 export function isParentNode(n: TreeNode): n is ParentNode {
-  return n.kind === 'context' || n.kind === 'namespace' || n.kind === 'serviceAccount' || n.kind === 'folder';
+  return n.kind === 'context' || n.kind === 'namespace' || n.kind === 'serviceAccount' || n.kind === 'folder' || n.kind === 'groupBindings';
 }
 
 /** A stable, unique id: keeps expansion and selection across refreshes. */
@@ -117,6 +149,12 @@ export function nodeId(n: TreeNode | undefined): string {
       return `${nodeId(n.parent)}/${n.folder}`;
     case 'tokenSecret':
       return `${nodeId(n.parent)}/${esc(n.secret.name)}`;
+    case 'keptToken':
+      return `${nodeId(n.parent)}/kept/${esc(n.id)}`;
+    case 'revocableSecret':
+      return `${nodeId(n.parent)}/revocable/${esc(n.secret.name)}`;
+    case 'groupBindings':
+      return `${nodeId(n.parent)}/#groups`;
     case 'binding':
       return `${nodeId(n.parent)}/${n.binding.kind}/${esc(n.binding.namespace ?? '')}/${esc(n.binding.name)}`;
     case 'error':
@@ -169,32 +207,14 @@ export function exactNamespaces(patterns: readonly string[]): string[] | undefin
   return clean.sort();
 }
 
-// ---- paging ----
-
-/** The loaded children of one parent: items so far and the `continue` token of the next page. */
-export interface ChildPages<T> {
-  items: T[];
-  continueToken?: string;
-  /** Items the filter hid (counted so the user knows the list is filtered). */
-  hidden: number;
-}
-
-export function emptyPages<T>(): ChildPages<T> {
-  return { items: [], hidden: 0 };
-}
-
-/** Appends a page, applying `keep`; returns a new state. */
-export function appendPage<T>(state: ChildPages<T>, page: { items: readonly T[]; continueToken?: string }, keep: (item: T) => boolean = () => true): ChildPages<T> {
-  const kept = page.items.filter(keep);
-  return { items: [...state.items, ...kept], continueToken: page.continueToken, hidden: state.hidden + page.items.length - kept.length };
-}
+// ---- display paging ----
 
 /**
- * Whether to fetch another page right away instead of showing "Load more": a filter can hide a
- * whole page, and an empty list with a "Load more" node helps nobody.
+ * The first `shown` items and whether there are more ("Load more…"). The data is in memory (the
+ * watch cache); paging keeps the view from drawing thousands of rows at once.
  */
-export function shouldFetchNextPage(state: ChildPages<unknown>, pagesFetched: number, maxAutoPages = 20): boolean {
-  return state.continueToken !== undefined && state.items.length === 0 && pagesFetched < maxAutoPages;
+export function visiblePage<T>(items: readonly T[], shown: number): { items: T[]; more: boolean } {
+  return { items: items.slice(0, shown), more: items.length > shown };
 }
 
 /** Number of legacy token Secrets per ServiceAccount name. */
@@ -202,4 +222,38 @@ export function countTokenSecrets(secrets: readonly TokenSecretInfo[]): Map<stri
   const counts = new Map<string, number>();
   for (const s of secrets) counts.set(s.serviceAccount, (counts.get(s.serviceAccount) ?? 0) + 1);
   return counts;
+}
+
+// ---- what rows say ----
+
+/** What the description of a ServiceAccount row mentions: only what differs from a plain one. */
+export type Trait = { kind: 'automountOff' } | { kind: 'tokenSecrets'; count: number } | { kind: 'kept'; count: number } | { kind: 'orphanSecrets'; count: number };
+
+export function unusualTraits(n: Pick<ServiceAccountNode, 'sa' | 'tokenSecretCount' | 'keptCount' | 'orphanRevocableCount'>): Trait[] {
+  const traits: Trait[] = [];
+  if (n.keptCount > 0) traits.push({ kind: 'kept', count: n.keptCount });
+  if (n.tokenSecretCount) traits.push({ kind: 'tokenSecrets', count: n.tokenSecretCount });
+  if (n.orphanRevocableCount > 0) traits.push({ kind: 'orphanSecrets', count: n.orphanRevocableCount });
+  if (n.sa.automountToken === false) traits.push({ kind: 'automountOff' });
+  return traits;
+}
+
+/**
+ * Bindings that name the ServiceAccount (or its User name) first; those reaching it only through
+ * a group every ServiceAccount has (system:authenticated, system:serviceaccounts[:ns]) apart.
+ */
+export function splitBindings(bindings: readonly BindingInfo[]): { direct: BindingInfo[]; viaGroups: BindingInfo[] } {
+  const rank = (b: BindingInfo): number => (b.kind === 'RoleBinding' ? 0 : 1);
+  const direct = bindings.filter((b) => b.match.via !== 'group').sort((a, b) => rank(a) - rank(b));
+  return { direct, viaGroups: bindings.filter((b) => b.match.via === 'group') };
+}
+
+export type KeptState = 'revoked' | 'secretGone' | 'expired' | 'expiring' | 'valid';
+
+/** A kept token's state at `now`; `expiring` in the last fifth of its lifetime (kubelet refreshes projected tokens at 80 %). */
+export function keptTokenState(t: Pick<KeptToken, 'revokedAt' | 'expiresAt' | 'issuedAt'>, secretGone: boolean, now: number): KeptState {
+  if (t.revokedAt !== undefined) return 'revoked';
+  if (secretGone) return 'secretGone';
+  if (t.expiresAt <= now) return 'expired';
+  return now >= t.issuedAt + 0.8 * (t.expiresAt - t.issuedAt) ? 'expiring' : 'valid';
 }

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds, ContextValues } from '../common/commandIds';
 import { neutraliseBidi, safeMessage } from '../text/displayText';
-import { relativeTime } from '../jwt/time';
-import { nodeId, type TreeNode } from './model';
+import { humanDuration, relativeTime } from '../jwt/time';
+import { keptTokenState, nodeId, unusualTraits, type KeptTokenNode, type ServiceAccountNode, type Trait, type TreeNode } from './model';
 
 const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
 const None = vscode.TreeItemCollapsibleState.None;
@@ -74,35 +74,34 @@ function renderItem(node: TreeNode): vscode.TreeItem {
       if (node.terminating) t.description = vscode.l10n.t('terminating');
       return t;
     }
-    case 'serviceAccount': {
-      const sa = node.sa;
-      const t = item(node, sa.name, Collapsed, ContextValues.serviceAccount, new vscode.ThemeIcon('account'));
-      const automount = sa.automountToken === false ? vscode.l10n.t('automount: false') : vscode.l10n.t('automount: true');
-      const secrets =
-        node.tokenSecretCount === undefined
-          ? undefined
-          : node.tokenSecretCount === 1
-            ? vscode.l10n.t('1 token Secret')
-            : vscode.l10n.t('{0} token Secrets', node.tokenSecretCount);
-      t.description = secrets ? `${automount} · ${secrets}` : automount;
+    case 'serviceAccount':
+      return serviceAccountItem(node);
+    case 'keptToken':
+      return keptTokenItem(node);
+    case 'revocableSecret': {
+      const sec = node.secret;
+      const t = item(node, sec.name, None, ContextValues.revocableSecret, new vscode.ThemeIcon('lock', new vscode.ThemeColor('list.warningForeground')));
+      t.description = vscode.l10n.t('revocable, not kept');
       t.tooltip = [
-        `system:serviceaccount:${sa.namespace}:${sa.name}`,
-        vscode.l10n.t('UID: {0}', sa.uid),
-        sa.automountToken === false
-          ? vscode.l10n.t('Pods do not get a token mounted unless they ask for one (automountServiceAccountToken: false).')
-          : vscode.l10n.t('Pods get a token mounted automatically unless they opt out (automountServiceAccountToken unset or true).'),
-        node.tokenSecretCount === undefined ? vscode.l10n.t('Token Secrets: unknown (Secrets could not be listed).') : vscode.l10n.t('Long-lived token Secrets: {0}', node.tokenSecretCount),
-        sa.creationTimestamp ? vscode.l10n.t('Created: {0}', sa.creationTimestamp) : '',
+        vscode.l10n.t('Secret {0}/{1} binds revocable tokens of this ServiceAccount, but no token kept in this VS Code uses it (the token was not kept, or was kept elsewhere).', sec.namespace, sec.name),
+        vscode.l10n.t('Tokens bound to it stay valid until they expire or the Secret is deleted.'),
+        sec.creationTimestamp ? vscode.l10n.t('Created: {0}', sec.creationTimestamp) : '',
       ]
         .filter((l) => l.length > 0)
         .join('\n');
+      return t;
+    }
+    case 'groupBindings': {
+      const t = item(node, vscode.l10n.t('Via groups'), Collapsed, ContextValues.folder, new vscode.ThemeIcon('organization'));
+      t.description = String(node.bindings.length);
+      t.tooltip = vscode.l10n.t('Bindings that reach this ServiceAccount only through groups every ServiceAccount has (system:serviceaccounts, system:serviceaccounts:<namespace>, system:authenticated).');
       return t;
     }
     case 'folder': {
       if (node.folder === 'tokenSecrets') {
         const t = item(node, vscode.l10n.t('Token Secrets'), Collapsed, ContextValues.folder, new vscode.ThemeIcon('key'));
         const n = node.parent.tokenSecretCount;
-        if (n !== undefined) t.description = String(n);
+        if (n) t.description = String(n);
         t.tooltip = vscode.l10n.t('Long-lived (legacy) token Secrets of type kubernetes.io/service-account-token that name this ServiceAccount.');
         return t;
       }
@@ -137,8 +136,10 @@ function renderItem(node: TreeNode): vscode.TreeItem {
       const b = node.binding;
       const label = b.kind === 'RoleBinding' ? `${b.namespace}/${b.name}` : b.name;
       const t = item(node, label, None, ContextValues.binding, new vscode.ThemeIcon(b.kind === 'RoleBinding' ? 'shield' : 'globe'));
+      const role = `${b.roleRef.kind} ${b.roleRef.name}`;
       const via = b.match.via === 'group' ? vscode.l10n.t(' (via group {0})', b.match.group) : b.match.via === 'user' ? vscode.l10n.t(' (as User)') : '';
-      t.description = `${b.roleRef.kind} ${b.roleRef.name}${via}`;
+      // Under "Via groups" the group is what tells the rows apart; a role named like its binding says nothing new.
+      t.description = b.match.via === 'group' ? (b.roleRef.name === b.name ? b.match.group : `${role} · ${b.match.group}`) : `${role}${via}`;
       t.tooltip =
         b.kind === 'RoleBinding'
           ? vscode.l10n.t('RoleBinding {0} in namespace {1} grants {2} {3} in that namespace{4}.', b.name, b.namespace ?? '', b.roleRef.kind, b.roleRef.name, via)
@@ -163,4 +164,83 @@ function renderItem(node: TreeNode): vscode.TreeItem {
       return t;
     }
   }
+}
+
+function trait(t: Trait): string {
+  switch (t.kind) {
+    case 'automountOff':
+      return vscode.l10n.t('no automount');
+    case 'kept':
+      return t.count === 1 ? vscode.l10n.t('1 kept token') : vscode.l10n.t('{0} kept tokens', t.count);
+    case 'tokenSecrets':
+      return t.count === 1 ? vscode.l10n.t('1 token Secret') : vscode.l10n.t('{0} token Secrets', t.count);
+    case 'orphanSecrets':
+      return t.count === 1 ? vscode.l10n.t('1 revocable Secret') : vscode.l10n.t('{0} revocable Secrets', t.count);
+  }
+}
+
+/** The row says only what is unusual (kept tokens, legacy Secrets, automount off); the tooltip says everything. */
+function serviceAccountItem(node: ServiceAccountNode): vscode.TreeItem {
+  const sa = node.sa;
+  const t = item(node, sa.name, Collapsed, ContextValues.serviceAccount, new vscode.ThemeIcon('account'));
+  const traits = unusualTraits(node);
+  t.description = traits.length > 0 ? traits.map(trait).join(' · ') : undefined;
+  t.tooltip = [
+    `system:serviceaccount:${sa.namespace}:${sa.name}`,
+    vscode.l10n.t('UID: {0}', sa.uid),
+    sa.automountToken === false
+      ? vscode.l10n.t('Pods do not get a token mounted unless they ask for one (automountServiceAccountToken: false).')
+      : vscode.l10n.t('Pods get a token mounted automatically unless they opt out (automountServiceAccountToken unset or true).'),
+    node.tokenSecretCount === undefined
+      ? vscode.l10n.t('Token Secrets: unknown (Secrets could not be listed).')
+      : node.tokenSecretCount === 0
+        ? vscode.l10n.t('No long-lived token Secrets (good: short-lived tokens from Mint Token are the recommended way).')
+        : vscode.l10n.t('Long-lived token Secrets: {0}', node.tokenSecretCount),
+    node.keptCount > 0 ? vscode.l10n.t('Tokens kept in this VS Code: {0}', node.keptCount) : '',
+    node.orphanRevocableCount > 0 ? vscode.l10n.t('Secrets of revocable tokens that are not kept: {0}', node.orphanRevocableCount) : '',
+    sa.creationTimestamp ? vscode.l10n.t('Created: {0}', sa.creationTimestamp) : '',
+  ]
+    .filter((l) => l.length > 0)
+    .join('\n');
+  return t;
+}
+
+/** A token kept in SecretStorage: its state and expiry; the value itself is never read here. */
+function keptTokenItem(node: KeptTokenNode): vscode.TreeItem {
+  const k = node.token;
+  const now = Date.now();
+  const state = keptTokenState(k, node.secretGone, now);
+  const revocable = k.revocableSecret !== undefined || k.params.revocable === true;
+  const icon =
+    state === 'valid'
+      ? new vscode.ThemeIcon('key', new vscode.ThemeColor('charts.green'))
+      : state === 'expiring'
+        ? warningIcon
+        : new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
+  const t = item(node, vscode.l10n.t('Kept token'), None, revocable && state !== 'revoked' && state !== 'secretGone' ? `${ContextValues.keptToken}.revocable` : ContextValues.keptToken, icon);
+  // Whole minutes: the row is redrawn once a minute, so seconds would only be wrong.
+  const when = relativeTime(new Date(Math.abs(k.expiresAt - now) >= 60_000 ? now + Math.round((k.expiresAt - now) / 60_000) * 60_000 : k.expiresAt), now);
+  const stateText =
+    state === 'revoked'
+      ? vscode.l10n.t('revoked')
+      : state === 'secretGone'
+        ? vscode.l10n.t('revoked (Secret deleted)')
+        : state === 'expired'
+          ? vscode.l10n.t('expired {0}', when)
+          : vscode.l10n.t('expires {0}', when);
+  const bound = k.boundObject ?? k.params.boundObject;
+  t.description = [stateText, revocable ? vscode.l10n.t('revocable') : '', bound && !revocable ? `${bound.kind} ${bound.name}` : ''].filter((p) => p.length > 0).join(' · ');
+  t.tooltip = [
+    vscode.l10n.t('Token for {0}/{1}, kept in this VS Code (the value is in its secret storage).', k.params.namespace, k.params.serviceAccount),
+    vscode.l10n.t('Issued: {0}', new Date(k.issuedAt).toLocaleString()),
+    vscode.l10n.t('Expires: {0} ({1})', new Date(k.expiresAt).toLocaleString(), when),
+    vscode.l10n.t('Lifetime: {0}', humanDuration(k.grantedSeconds)),
+    vscode.l10n.t('Audiences: {0}', k.audiences.join(', ') || '—'),
+    bound ? vscode.l10n.t('Bound to {0} {1}', bound.kind, bound.name) : '',
+    k.revocableSecret ? vscode.l10n.t('Revocable: deleting Secret {0} revokes it.', k.revocableSecret) : '',
+    state === 'secretGone' ? vscode.l10n.t('Secret {0} has been deleted: the cluster no longer accepts this token.', k.revocableSecret ?? '') : '',
+  ]
+    .filter((l) => l.length > 0)
+    .join('\n');
+  return t;
 }

@@ -13,18 +13,48 @@ const asStrings = (v: unknown): string[] | undefined =>
 
 const isNode = (v: unknown): v is TreeNode => typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string';
 
+/** How long the filter picker waits for a context's namespaces before it shows what it has. */
+const PICKER_LOAD_MS = 5000;
+
+/**
+ * The namespaces of every context, each as soon as its cache has listed them (the picker must
+ * not depend on a context having been expanded). Contexts that fail or are slow are skipped.
+ */
+function loadNamespaces(session: ClusterSession, onNames: (names: string[]) => void): Promise<void> {
+  let contexts: string[];
+  try {
+    contexts = session.connections().kubeconfigs.contexts.map((c) => c.name);
+  } catch {
+    return Promise.resolve();
+  }
+  const signal = AbortSignal.timeout(PICKER_LOAD_MS);
+  return Promise.allSettled(
+    contexts.map(async (ctx) => {
+      const cache = session.connections().cache(ctx);
+      const lease = cache.watchNamespaces();
+      try {
+        onNames((await cache.namespaces(signal)).map((n) => n.name));
+      } finally {
+        lease.dispose();
+      }
+    }),
+  ).then(() => undefined);
+}
+
 /**
  * Sets k8sTokens.namespaceFilter. With `patterns` (a string or a list) it writes them directly;
- * otherwise a multi-select quick pick offers the namespaces seen so far and accepts typed patterns.
+ * otherwise a multi-select quick pick offers the namespaces of every context (loaded while it is
+ * open) and accepts typed patterns.
  */
-export async function filterNamespaces(config: Config, provider: ServiceAccountTreeProvider, patterns?: unknown): Promise<string[] | undefined> {
+export async function filterNamespaces(config: Config, provider: ServiceAccountTreeProvider, session: ClusterSession, patterns?: unknown): Promise<string[] | undefined> {
   const given = asStrings(patterns);
   if (given) {
     await config.update(SettingKeys.namespaceFilter, given);
     return given;
   }
   const current = config.namespaceFilter;
-  const base = [...new Set([...current, ...provider.knownNamespaces()])].sort().map((label) => ({ label }));
+  const known = new Set([...current, ...provider.knownNamespaces()]);
+  let base = [...known].sort().map((label) => ({ label }));
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem>();
   qp.canSelectMany = true;
   qp.title = vscode.l10n.t('Show only these namespaces');
@@ -36,6 +66,14 @@ export async function filterNamespaces(config: Config, provider: ServiceAccountT
     qp.selectedItems = qp.items.filter((i) => selected.has(i.label));
   };
   build('');
+  qp.busy = true;
+  void loadNamespaces(session, (names) => {
+    const before = known.size;
+    for (const n of names) known.add(n);
+    if (known.size === before) return;
+    base = [...known].sort().map((label) => ({ label }));
+    build(qp.value.trim());
+  }).finally(() => (qp.busy = false));
   const result = await new Promise<string[] | undefined>((resolve) => {
     qp.onDidChangeSelection((items) => (selected = new Set(items.map((i) => i.label))));
     qp.onDidChangeValue((v) => build(v.trim()));
@@ -110,4 +148,26 @@ export async function openBindingRole(session: ClusterSession, roles: RoleDocume
   const role = await session.module().getRole(client, target.roleRef, target.namespace);
   const doc = await roles.show(target.context, role);
   return { uri: doc.uri.toString(), text: doc.getText() };
+}
+
+/**
+ * Deletes the Secret of revocable tokens that no kept token uses (a revocable mint whose token was
+ * not kept). Asks first: every token bound to it stops working.
+ */
+export async function deleteRevocableSecret(session: ClusterSession, arg?: unknown, confirm?: boolean): Promise<{ deleted: boolean }> {
+  if (!isNode(arg) || arg.kind !== 'revocableSecret') return { deleted: false };
+  const context = contextOf(arg);
+  const { namespace, name } = arg.secret;
+  if (!context) return { deleted: false };
+  const action = vscode.l10n.t('Delete Secret');
+  const sure =
+    confirm === true ||
+    (await vscode.window.showWarningMessage(
+      vscode.l10n.t('Delete Secret {0}/{1}?', namespace, name),
+      { modal: true, detail: vscode.l10n.t('Every token bound to it stops working. No token kept in this VS Code uses it.') },
+      action,
+    )) === action;
+  if (!sure) return { deleted: false };
+  const deleted = await session.module().deleteSecret(session.connections().client(context), namespace, name);
+  return { deleted };
 }

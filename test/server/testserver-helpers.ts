@@ -127,3 +127,58 @@ export class Kubectl {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+export interface WatchLine {
+  type: string;
+  object: Record<string, unknown> & { metadata?: { name?: string; namespace?: string; resourceVersion?: string } };
+}
+
+export interface WatchResult {
+  lines: WatchLine[];
+  /** `server`: the server ended the stream; `client`: `until` was satisfied; `broken`: the connection broke. */
+  end: 'server' | 'client' | 'broken';
+  status: number;
+}
+
+/**
+ * Opens a raw watch (`urlPath` includes `?watch=true…`) and collects its NDJSON lines until
+ * `until(lines)` holds or the stream ends. `onOpen` runs once the response head has arrived
+ * (the server is subscribed by then), e.g. to make changes.
+ */
+export function watchLines(cluster: TestCluster, urlPath: string, opts: { until?: (lines: WatchLine[]) => boolean; onOpen?: () => void } = {}): Promise<WatchResult> {
+  return new Promise((resolve, reject) => {
+    const lines: WatchLine[] = [];
+    let status = 0;
+    let settled = false;
+    const finish = (end: WatchResult['end']): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ lines, end, status });
+      req.destroy();
+    };
+    const req = request(new URL(urlPath, cluster.url), { ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.adminToken}`, Accept: 'application/json' } }, (res) => {
+      status = res.statusCode ?? 0;
+      let buf = '';
+      res.on('data', (c: Buffer) => {
+        buf += c.toString('utf8');
+        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+          lines.push(JSON.parse(buf.slice(0, i)) as WatchLine);
+          buf = buf.slice(i + 1);
+        }
+        if (opts.until?.(lines)) finish('client');
+      });
+      res.on('end', () => finish('server'));
+      res.on('aborted', () => finish('broken'));
+      res.on('error', () => finish('broken'));
+      opts.onOpen?.();
+    });
+    req.on('error', (e) => (settled ? undefined : lines.length > 0 || status ? finish('broken') : reject(e)));
+    const timer = setTimeout(() => {
+      if (!settled) reject(new Error(`watch ${urlPath}: nothing conclusive in 15 s; got ${JSON.stringify(lines.map((l) => l.type))}`));
+      settled = true;
+      req.destroy();
+    }, 15000);
+    req.end();
+  });
+}

@@ -18,7 +18,8 @@ import { closedPort } from '../../testserver/index';
 import { adminContextLoaded, getApi, resetKubeconfigs, testCluster, waitFor, writeExtraKubeconfig, type TestCluster } from './helpers';
 
 const NS = 'kube-node-lease'; // seeded with only `default`; no other suite lists it
-const LIST = `GET /api/v1/namespaces/${NS}/serviceaccounts`;
+// The tree lists ServiceAccounts once per cluster (its watch cache), not per namespace.
+const LIST = 'GET /api/v1/serviceaccounts';
 const TOKEN = 'POST /api/v1/namespaces/demo/serviceaccounts/reader/token';
 const target = { context: 'test-admin', namespace: 'demo', serviceAccount: 'reader' };
 
@@ -82,12 +83,15 @@ describe('Faults: clear errors, retries of reads only, cancellation, no state lo
     await resetKubeconfigs();
   });
 
-  /** Loads NS's children under `fault`: the single error node, how many GETs were sent, then Retry without the fault. */
+  /**
+   * Loads NS's children under `fault` in a fresh session (so the watch cache lists for the first
+   * time): the single error node, how many GETs were sent, then Retry without the fault.
+   */
   async function treeUnder(fault: Fault): Promise<{ node: ErrorNode; text: string; sent: number }> {
-    const ns = await walk(api, 'test-admin', NS);
+    cluster.setFault({ ...fault, pathIncludes: '/api/v1/serviceaccounts' });
     const before = count(LIST);
-    cluster.setFault({ ...fault, pathIncludes: `/namespaces/${NS}/serviceaccounts` });
-    api.tree.refresh(ns);
+    api.services.session.reload(); // new connections, new caches (and a tree refresh)
+    const ns = await walk(api, 'test-admin', NS);
     const kids = await children(api, ns);
     const sent = count(LIST) - before;
     cluster.setFault(undefined);
@@ -96,7 +100,8 @@ describe('Faults: clear errors, retries of reads only, cancellation, no state lo
     assert.equal(node.kind, 'error');
     const text = label(api, node);
     await vscode.commands.executeCommand(CommandIds.retry, node);
-    assert.deepEqual((await children(api, ns)).map((k) => label(api, k)), ['default'], 'the tree recovers on Retry');
+    const fresh = await walk(api, 'test-admin', NS);
+    assert.deepEqual((await children(api, fresh)).map((k) => label(api, k)), ['default'], 'the tree recovers on Retry');
     return { node: node as ErrorNode, text, sent };
   }
 
@@ -174,7 +179,7 @@ describe('Faults: clear errors, retries of reads only, cancellation, no state lo
     const kube = api.services.session.module();
     const client = await waitFor(() => api.services.session.connections().client('test-admin'), 'a client');
     for (const [path, key, start] of [
-      [`/namespaces/${NS}/serviceaccounts`, LIST, (signal?: AbortSignal) => kube.listServiceAccounts(client, NS, { signal })],
+      [`/namespaces/${NS}/serviceaccounts`, `GET /api/v1/namespaces/${NS}/serviceaccounts`, (signal?: AbortSignal) => kube.listServiceAccounts(client, NS, { signal })],
       ['/serviceaccounts/reader/token', TOKEN, (signal?: AbortSignal) => kube.requestToken(client, { namespace: 'demo', serviceAccount: 'reader', expirationSeconds: 3600 }, signal)],
     ] as const) {
       cluster.setFault({ kind: 'latency', delayMs: 60_000, pathIncludes: path });

@@ -1,9 +1,10 @@
 /**
  * The README's screenshots, captured from the real workbench into test-results/ui/readme-*.png and
  * each checked for what it must show: the ServiceAccounts view on the demo cluster expanded down to
- * a ServiceAccount's token Secrets and bindings (readme-tree), the hover of a pod-bound token
- * (readme-hover), the mint's multi-step input (readme-mint-steps) and its result panel
- * (readme-mint-result). (The dashboard's, readme-dashboard, is taken by expiry.test.ts.)
+ * a kept token, a ServiceAccount's token Secrets and its bindings (direct ones, then "Via groups")
+ * (readme-tree), the hover of a pod-bound token (readme-hover), the mint's multi-step input
+ * (readme-mint-steps) and its result panel (readme-mint-result). (The dashboard's, readme-dashboard,
+ * is taken by expiry.test.ts.)
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -33,31 +34,40 @@ async function walk(api: ExtensionApi, ...names: string[]): Promise<TreeNode> {
 }
 
 describe('README screenshots', () => {
-  it('captures the ServiceAccounts tree expanded to token Secrets and bindings', async () => {
+  it('captures the ServiceAccounts tree expanded to a kept token, token Secrets and bindings', async () => {
     await testCluster();
     const api = await getApi();
     api.tree.refresh();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('workbench.view.extension.k8sTokens');
-    const binding = await walk(api, 'test-admin', 'demo', 'ci-deployer', 'Bindings', 'demo/ci-deployer');
-    await api.tree.view.reveal(binding, { expand: false, select: false, focus: false });
-    const secret = await walk(api, 'test-admin', 'demo', 'reader', 'Token Secrets', 'reader-token');
-    await api.tree.view.reveal(secret, { expand: false, select: true, focus: true });
-    // Wide enough for the descriptions (automount, token count, granted role) to show in full.
-    // The headless page has no window focus, so the resize commands act on the editor part:
-    // narrowing the editor widens the side bar.
-    for (let i = 0; i < 5; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
-    await noToasts();
-    const shot = await waitFor(async () => {
-      const c = await captureWorkbench('readme-tree', { selector: '[id="workbench.view.extension.k8sTokens"] .monaco-list-row' });
-      const rows = c.texts.join('\n');
-      return ['test-admin', 'demo', 'payments', 'ci-deployer', 'Bindings', 'Role ci-deployer', 'reader', 'Token Secrets', 'reader-token'].every((t) => rows.includes(t)) ? c : undefined;
-    }, 'the expanded rows in the view', 20_000);
-    const rows = shot.texts.join(' | ');
-    assert.match(rows, /ci-deployer\s*automount: true/, rows);
-    assert.match(rows, /reader-token\s*last used/, rows);
-    assert.ok(fs.statSync(shot.screenshotPath).size > 10_000);
+    await sessionQuiet(api);
+    const minted = (await vscode.commands.executeCommand(CommandIds.mintToken, { context: 'test-admin', namespace: 'demo', serviceAccount: 'ci-deployer', duration: '1h', audiences: [], keep: true })) as MintOutcome;
+    assert.equal(minted.status, 'minted');
+    try {
+      const groups = await walk(api, 'test-admin', 'demo', 'ci-deployer', 'Bindings', 'Via groups');
+      await walk(api, 'test-admin', 'demo', 'ci-deployer', 'Kept token');
+      await api.tree.view.reveal(groups, { expand: false, select: false, focus: false });
+      const secret = await walk(api, 'test-admin', 'demo', 'reader', 'Token Secrets', 'reader-token');
+      await api.tree.view.reveal(secret, { expand: false, select: true, focus: true });
+      // Wide enough for the descriptions (kept token expiry, granted role) to show in full.
+      // The headless page has no window focus, so the resize commands act on the editor part:
+      // narrowing the editor widens the side bar.
+      for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
+      await noToasts();
+      const shot = await waitFor(async () => {
+        const c = await captureWorkbench('readme-tree', { selector: '[id="workbench.view.extension.k8sTokens"] .monaco-list-row' });
+        const rows = c.texts.join('\n');
+        return ['test-admin', 'demo', 'payments', 'ci-deployer', 'Kept token', 'Bindings', 'Role ci-deployer', 'Via groups', 'reader', 'Token Secrets', 'reader-token'].every((t) => rows.includes(t)) ? c : undefined;
+      }, 'the expanded rows in the view', 20_000);
+      const rows = shot.texts.join(' | ');
+      assert.match(rows, /ci-deployer\s*1 kept token/, rows);
+      assert.match(rows, /Kept token\s*expires in/, rows);
+      assert.match(rows, /reader-token\s*last used/, rows);
+      assert.ok(fs.statSync(shot.screenshotPath).size > 10_000);
+    } finally {
+      if (minted.status === 'minted' && minted.kept) await api.tokenStore.forget(minted.kept.id);
+    }
   });
 
   it('captures the hover of a pod-bound token in a YAML file', async () => {
