@@ -91,7 +91,7 @@ function layerBlocks() {
     { files: ['src/kube/session.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('kube', { yaml: false, vscode: true }) } },
     { files: ['src/common/yaml.ts', 'src/common/yamlBundle.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('common', { yaml: false }) } },
     // Pure modules inside layers that may use vscode: plain Node, unit-tested.
-    { files: ['src/common/secretFile.ts', 'src/common/kubeconfigPaths.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('common', { vscode: false }) } },
+    { files: ['src/common/secretFile.ts', 'src/common/restrictedSettings.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('common', { vscode: false }) } },
     { files: ['src/tokens/exportPrompt.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('tokens', { vscode: false }) } },
   );
   return blocks;

@@ -30,13 +30,15 @@ export class KubeConnections {
   constructor(
     readonly files: readonly string[],
     private readonly options: ClientOptions = defaultClientOptions,
+    /** Files a workspace's settings name that are not read, because the workspace is not trusted. */
+    readonly restrictedFiles: readonly string[] = [],
   ) {
     this.loaded = loadKubeconfigs(files);
   }
 
   /** Builds connections from $KUBECONFIG (or ~/.kube/config) plus extra files. */
-  static fromEnvironment(extraFiles: readonly string[], options?: Partial<ClientOptions>, env: NodeJS.ProcessEnv = process.env): KubeConnections {
-    return new KubeConnections(defaultKubeconfigFiles(env, extraFiles), { ...defaultClientOptions, ...options });
+  static fromEnvironment(extraFiles: readonly string[], options?: Partial<ClientOptions>, env: NodeJS.ProcessEnv = process.env, restrictedFiles: readonly string[] = []): KubeConnections {
+    return new KubeConnections(defaultKubeconfigFiles(env, extraFiles), { ...defaultClientOptions, ...options }, restrictedFiles);
   }
 
   get kubeconfigs(): LoadedKubeconfigs {
@@ -49,7 +51,11 @@ export class KubeConnections {
     const kc = this.loaded.configFor(context);
     if (!kc) {
       const problem = this.loaded.problems.find((p) => p.message.includes(`"${context}"`));
-      throw new KubeError({ kind: 'kubeconfig', message: problem?.message ?? `No context named "${context}" in ${this.files.join(', ')}.` });
+      // The context may be defined in a workspace's kubeconfig: say why it was not read.
+      const restricted = this.restrictedFiles.length
+        ? ' ' + l10n.t("This workspace's setting k8sTokens.kubeconfigPaths also names {0}, which is not read in Restricted Mode: its exec plugins would run programs chosen by the workspace. Trust the workspace to use it.", this.restrictedFiles.join(', '))
+        : '';
+      throw new KubeError({ kind: 'kubeconfig', message: (problem?.message ?? `No context named "${context}" in ${this.files.join(', ')}.`) + restricted });
     }
     c = new ContextClient(context, kc, this.options);
     this.clients.set(context, c);

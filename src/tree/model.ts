@@ -24,6 +24,8 @@ export interface ContextNode {
 export interface KubeconfigProblemNode {
   kind: 'kubeconfigProblem';
   problem: KubeconfigProblem;
+  /** A file of the workspace's settings that Restricted Mode does not read (not a broken file). */
+  restricted?: boolean;
   parent?: undefined;
 }
 export interface NamespaceNode {

@@ -152,10 +152,13 @@ export class ServiceAccountTreeProvider extends Disposable implements vscode.Tre
   private rootNodes(): TreeNode[] {
     if (!this.roots) {
       try {
-        const loaded = this.session.connections().kubeconfigs;
+        const conns = this.session.connections();
+        const loaded = conns.kubeconfigs;
+        const restricted = vscode.l10n.t("Not read in Restricted Mode: this workspace's settings name it, and its exec plugins would run programs chosen by the workspace. Trust the workspace to use it.");
         this.roots = [
           ...loaded.contexts.map((entry): TreeNode => ({ kind: 'context', entry })),
           ...loaded.problems.map((problem): TreeNode => ({ kind: 'kubeconfigProblem', problem })),
+          ...conns.restrictedFiles.map((file): TreeNode => ({ kind: 'kubeconfigProblem', problem: { file, message: restricted }, restricted: true })),
         ];
         this.onRoots(loaded.contexts.length);
       } catch (e) {

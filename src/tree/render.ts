@@ -52,7 +52,10 @@ export function renderNode(node: TreeNode): vscode.TreeItem {
       const t = item(node, path.basename(node.problem.file), None, ContextValues.error, errorIcon);
       t.description = node.problem.message;
       t.tooltip = `${node.problem.file}\n${node.problem.message}`;
-      t.command = { command: CommandIds.retry, title: vscode.l10n.t('Retry'), arguments: [node] };
+      t.command = node.restricted
+        ? { command: 'workbench.trust.manage', title: vscode.l10n.t('Manage Workspace Trust') }
+        : { command: CommandIds.retry, title: vscode.l10n.t('Retry'), arguments: [node] };
+      if (node.restricted) t.iconPath = new vscode.ThemeIcon('workspace-untrusted', new vscode.ThemeColor('list.warningForeground'));
       return t;
     }
     case 'namespace': {

@@ -79,7 +79,9 @@ export async function addKubeconfig(config: Config, paths?: unknown): Promise<st
     chosen = uris?.map((u) => u.fsPath);
   }
   if (!chosen?.length) return undefined;
-  const all = [...new Set([...config.kubeconfigPaths, ...chosen])];
+  // The user's list only: the effective one may come from the workspace's settings, which must
+  // never be copied into the user's (that would carry a workspace's kubeconfig into every window).
+  const all = [...new Set([...config.userKubeconfigPaths, ...chosen])];
   await config.update(SettingKeys.kubeconfigPaths, all);
   return all;
 }
