@@ -50,7 +50,9 @@ function mintDemoToken() {
 
 fs.rmSync(workspace, { recursive: true, force: true });
 fs.mkdirSync(workspace, { recursive: true });
-fs.copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'workspace', 'serviceaccount.yaml'), path.join(workspace, 'serviceaccount.yaml'));
+// Every sample manifest of the fixture workspace (test/server/demo-workspace.test.ts checks they fit the demo seed).
+const fixtureDir = path.join(repoRoot, 'test', 'fixtures', 'workspace');
+for (const f of fs.readdirSync(fixtureDir).filter((n) => /\.ya?ml$/.test(n))) fs.copyFileSync(path.join(fixtureDir, f), path.join(workspace, f));
 // A throw-away token of the throw-away demo cluster: it dies with this process (and expires in 1 h).
 fs.writeFileSync(path.join(workspace, 'ci.env'), `# Hover the token to decode it (demo cluster, expires in 1 hour)\nKUBE_TOKEN=${await mintDemoToken()}\n`, { mode: 0o600 });
 
