@@ -6,7 +6,8 @@
 //   3. bundles: `node esbuild.mjs`; counts as one test
 //   4. node tests: mocha --config .mocharc.unit.json (test/unit, test/server); its passing/failing counts
 //   5. extension-host suite in code-server + Chromium (scripts/run-host-tests.mjs --no-build)
-//   6. packaged .vsix smoke suite + file list (scripts/run-vsix-smoke.mjs --no-build)
+//   6. Chinese UI suite: the workbench in zh-cn, README's Chinese screenshot (scripts/run-host-tests.mjs --no-build --locale zh-cn)
+//   7. packaged .vsix smoke suite + file list (scripts/run-vsix-smoke.mjs --no-build)
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -72,6 +73,7 @@ const tiers = [
   ['bundles (esbuild)', check(['esbuild.mjs'])],
   ['node tests (mocha)', mochaTier],
   ['extension-host suite (code-server)', hostTier([path.join(root, 'scripts', 'run-host-tests.mjs'), '--no-build'])],
+  ['Chinese UI suite (code-server --locale zh-cn)', hostTier([path.join(root, 'scripts', 'run-host-tests.mjs'), '--no-build', '--locale', 'zh-cn'])],
   ['packaged .vsix smoke suite', hostTier([path.join(root, 'scripts', 'run-vsix-smoke.mjs'), '--no-build'])],
 ];
 
