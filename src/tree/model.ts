@@ -24,7 +24,7 @@ export interface ContextNode {
 export interface KubeconfigProblemNode {
   kind: 'kubeconfigProblem';
   problem: KubeconfigProblem;
-  /** A file of the workspace's settings that Restricted Mode does not read (not a broken file). */
+  /** Not a broken file: Restricted Mode does not read the workspace's kubeconfig files (`problem.file` lists those known). */
   restricted?: boolean;
   parent?: undefined;
 }

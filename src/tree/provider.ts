@@ -154,11 +154,16 @@ export class ServiceAccountTreeProvider extends Disposable implements vscode.Tre
       try {
         const conns = this.session.connections();
         const loaded = conns.kubeconfigs;
-        const restricted = vscode.l10n.t("Not read in Restricted Mode: this workspace's settings name it, and its exec plugins would run programs chosen by the workspace. Trust the workspace to use it.");
+        // Restricted Mode: VS Code hides a workspace's value of a restricted setting from the
+        // extension too, so the files are usually unknown here; say what is not read either way.
+        const restricted: TreeNode[] =
+          !vscode.workspace.isTrusted || conns.restrictedFiles.length > 0
+            ? [{ kind: 'kubeconfigProblem', restricted: true, problem: { file: conns.restrictedFiles.join(', '), message: vscode.l10n.t("Kubeconfig files named in this workspace's settings are not read: their exec plugins would run programs chosen by the workspace. Trust the workspace to use them.") } }]
+            : [];
         this.roots = [
           ...loaded.contexts.map((entry): TreeNode => ({ kind: 'context', entry })),
           ...loaded.problems.map((problem): TreeNode => ({ kind: 'kubeconfigProblem', problem })),
-          ...conns.restrictedFiles.map((file): TreeNode => ({ kind: 'kubeconfigProblem', problem: { file, message: restricted }, restricted: true })),
+          ...restricted,
         ];
         this.onRoots(loaded.contexts.length);
       } catch (e) {
