@@ -7,6 +7,8 @@
 //   --locale <id>   the display-language suite instead (out/test/locale/**/*.test.js, e.g. `--locale zh-cn`):
 //                   the workbench in that language through a minimal local language pack
 //                   (scripts/lib/languagePack.mjs); it takes the Chinese screenshots of the README
+//   --untrusted     the Restricted Mode suite instead (out/test/untrusted/**/*.test.js): workspace trust
+//                   on, test/fixtures/untrusted-workspace opened untrusted
 // Exits 0 only when the suite passed. Artifacts: test-results/ (failure.png, ui/, run-console.log).
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     vsix: { type: 'boolean', default: false },
     'timeout-min': { type: 'string', default: '8' },
     locale: { type: 'string' },
+    untrusted: { type: 'boolean', default: false },
   },
 });
 
@@ -33,6 +36,11 @@ if (!values['no-build']) {
 }
 
 const locale = values.locale?.toLowerCase();
+const untrusted = values.untrusted;
+if (locale && untrusted) {
+  console.error('--locale and --untrusted are separate suites: choose one');
+  process.exit(2);
+}
 // Without a CJK font Chromium draws boxes (tofu): the texts would still match, the screenshot would not.
 if (locale?.startsWith('zh')) {
   const fonts = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
@@ -43,11 +51,13 @@ if (locale?.startsWith('zh')) {
   }
 }
 const { ok } = await runSuite({
-  kind: locale ? `locale-${locale}` : 'run',
-  label: locale ? `${locale} suite` : 'host suite',
+  kind: locale ? `locale-${locale}` : untrusted ? 'untrusted' : 'run',
+  label: locale ? `${locale} suite` : untrusted ? 'Restricted Mode suite' : 'host suite',
   extensionDevelopmentPath: repoRoot,
-  extensionTestsPath: path.join(repoRoot, 'out', 'test', locale ? 'locale' : 'suite', 'index.js'),
+  extensionTestsPath: path.join(repoRoot, 'out', 'test', locale ? 'locale' : untrusted ? 'untrusted' : 'suite', 'index.js'),
   locale,
+  untrusted,
+  folder: untrusted ? path.join(repoRoot, 'test', 'fixtures', 'untrusted-workspace') : undefined,
   env: { ...(values.grep ? { MOCHA_GREP: values.grep } : {}), ...(locale ? { K8S_TOKENS_LOCALE: locale } : {}) },
   timeoutMs: Number(values['timeout-min']) * 60_000,
   prefix: '[host] ',

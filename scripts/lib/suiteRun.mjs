@@ -34,14 +34,16 @@ export function newRunDir(kind) {
  * `prepare({ runDir, userDataDir, extensionsDir })` may install extensions before the server starts.
  * Prints `K8S_TOKENS_SUITE_RESULT_TOTAL {..}` for scripts/test-all.mjs unless `printTotal` is false.
  * `locale` (e.g. 'zh-cn'): the workbench's display language, through a minimal local language pack.
+ * `untrusted`: workspace trust on and `folder` not trusted (Restricted Mode); no trust prompt.
  */
-export async function runSuite({ kind, label, extensionDevelopmentPath, extensionTestsPath, env = {}, timeoutMs, prefix, prepare, printTotal = true, locale }) {
+export async function runSuite({ kind, label, extensionDevelopmentPath, extensionTestsPath, env = {}, timeoutMs, prefix, prepare, printTotal = true, locale, folder = fixtureWorkspace, untrusted = false }) {
   const started = Date.now();
   const runDir = newRunDir(kind);
   const userDataDir = path.join(runDir, 'user-data');
   const extensionsDir = path.join(runDir, 'extensions');
   fs.mkdirSync(extensionsDir, { recursive: true });
-  writeUserSettings(userDataDir, quietWorkbenchSettings);
+  const trustSettings = untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {};
+  writeUserSettings(userDataDir, { ...quietWorkbenchSettings, ...trustSettings });
   // KUBECONFIG points at an empty file so the machine's ~/.kube/config never reaches the tests.
   const emptyKubeconfig = path.join(runDir, 'empty-kubeconfig');
   fs.writeFileSync(emptyKubeconfig, '', { mode: 0o600 });
@@ -68,13 +70,14 @@ export async function runSuite({ kind, label, extensionDevelopmentPath, extensio
       extensionsDir,
       logFile: path.join(runDir, 'code-server.log'),
       locale,
+      workspaceTrust: untrusted,
       env: { KUBECONFIG: emptyKubeconfig, K8S_TOKENS_UI_RESULTS_DIR: uiDir, K8S_TOKENS_EXTENSIONS_DIR: extensionsDir, K8S_TOKENS_REPO: repoRoot, ...env },
     });
     console.log(`${label}: code-server ready on ${server.url} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     outcome = await runSuiteInWorkbench({
       serverUrl: server.url,
       port,
-      folder: fixtureWorkspace,
+      folder,
       extensionDevelopmentPath,
       extensionTestsPath,
       uiDir,

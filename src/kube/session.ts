@@ -55,7 +55,8 @@ export class ClusterSession implements vscode.Disposable {
     if (!this.conns) {
       const mod = this.module();
       // In a workspace that is not trusted, only the user's kubeconfig paths count (Restricted Mode).
-      const { paths, ignored } = this.config.kubeconfigPathsDecision();
+      const trusted = vscode.workspace.isTrusted;
+      const { paths, ignored } = this.config.kubeconfigPathsDecision(trusted);
       this.conns = mod.KubeConnections.fromEnvironment(
         paths,
         {
@@ -63,7 +64,7 @@ export class ClusterSession implements vscode.Disposable {
           log: (line) => this.log.trace(line),
         },
         process.env,
-        ignored,
+        trusted ? undefined : { files: ignored },
       );
       for (const p of this.conns.kubeconfigs.problems) this.log.warn(`kubeconfig ${p.file}: ${p.message}`);
       if (ignored.length) this.log.warn(`Restricted Mode: not reading kubeconfig files from workspace settings: ${ignored.join(', ')}`);

@@ -156,10 +156,9 @@ export class ServiceAccountTreeProvider extends Disposable implements vscode.Tre
         const loaded = conns.kubeconfigs;
         // Restricted Mode: VS Code hides a workspace's value of a restricted setting from the
         // extension too, so the files are usually unknown here; say what is not read either way.
-        const restricted: TreeNode[] =
-          !vscode.workspace.isTrusted || conns.restrictedFiles.length > 0
-            ? [{ kind: 'kubeconfigProblem', restricted: true, problem: { file: conns.restrictedFiles.join(', '), message: vscode.l10n.t("Kubeconfig files named in this workspace's settings are not read: their exec plugins would run programs chosen by the workspace. Trust the workspace to use them.") } }]
-            : [];
+        const restricted: TreeNode[] = conns.restricted
+          ? [{ kind: 'kubeconfigProblem', restricted: true, problem: { file: conns.restricted.files.join(', '), message: vscode.l10n.t("Kubeconfig files named in this workspace's settings are not read: their exec plugins would run programs chosen by the workspace. Trust the workspace to use them.") } }]
+          : [];
         this.roots = [
           ...loaded.contexts.map((entry): TreeNode => ({ kind: 'context', entry })),
           ...loaded.problems.map((problem): TreeNode => ({ kind: 'kubeconfigProblem', problem })),

@@ -6,9 +6,10 @@
  * - a workspace's k8sTokens.kubeconfigPaths reaches the session through inspect() (trusted), with
  *   relative paths resolved against the workspace folder;
  * - the same real inspect() values, decided as untrusted, leave the workspace's files out and name them.
- * The decision itself is unit-tested in test/unit/restrictedSettings.test.ts; that VS Code strips
- * restricted workspace values in an untrusted window and that a trust grant reloads the session
- * are not shown here (no untrusted window can be opened under this harness).
+ * The decision itself is unit-tested in test/unit/restrictedSettings.test.ts; a real untrusted
+ * window is the Restricted Mode suite (test/untrusted/, `npm run test:host -- --untrusted`), whose
+ * "never runs the exec plugin" this file's last test controls: the same plugin does run when trusted.
+ * Not shown anywhere automatically: that a trust grant reloads the session (checked by hand).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -16,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/common/commandIds';
+import type { MintOutcome } from '../../src/tokens/mint';
 import { EXTENSION_ID, adminContextLoaded, getApi, resetKubeconfigs, sessionQuiet, testCluster, until } from './helpers';
 
 interface Manifest {
@@ -82,5 +84,18 @@ describe('Restricted Mode (workspace trust)', () => {
     const after = section().inspect<string[]>('kubeconfigPaths');
     assert.deepEqual(after?.globalValue, [...before, '/home/me/added.kubeconfig']);
     assert.deepEqual(after?.workspaceValue, ['/repo/planted.kubeconfig']);
+  });
+
+  it("runs the exec plugin of a trusted workspace's kubeconfig (the control of the untrusted suite's 'never runs')", async () => {
+    await testCluster();
+    const api = await getApi();
+    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'exec-marker-')), 'exec-plugin-ran');
+    process.env.K8S_TOKENS_EXEC_MARKER = marker;
+    const kubeconfig = path.resolve(folder, '..', 'untrusted-workspace', 'workspace.kubeconfig');
+    await section().update('kubeconfigPaths', [kubeconfig], vscode.ConfigurationTarget.Workspace);
+    await until(() => api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === 'from-workspace'), 'the workspace kubeconfig read by the session');
+    const r = await vscode.commands.executeCommand<MintOutcome>(CommandIds.mintToken, { context: 'from-workspace', namespace: 'demo', serviceAccount: 'reader', duration: '1h' });
+    assert.equal(r?.status, 'failed', 'its server is a closed port');
+    assert.ok(fs.existsSync(marker), 'the exec plugin ran before the request');
   });
 });
