@@ -17,8 +17,8 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../../src/common/commandIds';
 import type { ExportOutcome } from '../../src/tokens/exportCommand';
 import type { MintOutcome } from '../../src/tokens/mint';
-import { adminContextLoaded, captureWorkbench, getApi, sessionQuiet, testCluster, waitFor } from './helpers';
-import { noToasts } from './workbenchShots';
+import { adminContextLoaded, getApi, sessionQuiet, testCluster } from './helpers';
+import { noToasts, notificationShowing } from './workbenchShots';
 
 const run = <T>(id: string, arg?: unknown): Thenable<T> => vscode.commands.executeCommand<T>(id, arg);
 const NOBODY = 65534;
@@ -117,12 +117,6 @@ describe('Kubeconfig export: hostile targets', () => {
     const r = await run<ExportOutcome>(CommandIds.exportKubeconfig, { id: keptId, target: path.join(sticky, 'x.kubeconfig') });
     assert.equal(r.status, 'exported');
     exported(path.join(sticky, 'x.kubeconfig'));
-    await vscode.commands.executeCommand('notifications.showList');
-    await waitFor(
-      async () => ((await captureWorkbench('export-sticky-note', { selector: '.notifications-center .notification-list-item-message' })).texts.join('\n').includes('shared with other users') ? true : undefined),
-      'the note that the folder is shared',
-      20_000,
-    );
-    await vscode.commands.executeCommand('notifications.hideList');
+    await notificationShowing('export-sticky-note', 'The folder is shared with other users');
   });
 });

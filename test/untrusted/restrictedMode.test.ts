@@ -14,7 +14,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/common/commandIds';
 import type { MintOutcome } from '../../src/tokens/mint';
-import { adminContextLoaded, captureWorkbench, getApi, sessionQuiet, testCluster, waitFor } from '../suite/helpers';
+import { adminContextLoaded, captureWorkbench, getApi, sessionQuiet, testCluster } from '../suite/helpers';
+import { notificationShowing } from '../suite/workbenchShots';
 
 const folder = (): string => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
 
@@ -66,13 +67,7 @@ describe('Restricted Mode (untrusted workspace)', () => {
     // The command reports that error in a notification.
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand(CommandIds.mintToken, { context: 'from-workspace', namespace: 'demo', serviceAccount: 'reader', duration: '1h' });
-    await vscode.commands.executeCommand('notifications.showList');
-    await waitFor(
-      async () => ((await captureWorkbench('restricted-mode-error', { selector: '.notifications-center .notification-list-item-message' })).texts.join('\n').includes('not read in Restricted Mode') ? true : undefined),
-      'the error notification naming Restricted Mode',
-      20_000,
-    );
-    await vscode.commands.executeCommand('notifications.hideList');
+    await notificationShowing('restricted-mode-error', 'not read in Restricted Mode');
     // The user's own cluster still works.
     const ok = await vscode.commands.executeCommand<MintOutcome>(CommandIds.mintToken, { context: 'test-admin', namespace: 'demo', serviceAccount: 'reader', duration: '1h' });
     assert.equal(ok?.status, 'minted');

@@ -6,26 +6,9 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../../src/extension';
-import type { TreeNode } from '../../../src/tree/model';
-import { captureWorkbench, getApi, sessionQuiet, testCluster, until, waitFor } from '../../suite/helpers';
-import { noToasts } from '../../suite/workbenchShots';
-
-async function walk(api: ExtensionApi, ...labels: string[]): Promise<TreeNode> {
-  const labelOf = (n: TreeNode): string => {
-    const l = api.tree.provider.getTreeItem(n).label;
-    return typeof l === 'string' ? l : (l?.label ?? '');
-  };
-  let node: TreeNode | undefined;
-  for (const label of labels) {
-    const parent = node;
-    node = await until(async () => ((await api.tree.provider.getChildren(parent)) ?? []).find((c) => labelOf(c) === label), `tree node ${labels.join(' > ')}`);
-  }
-  return node as TreeNode;
-}
+import { captureWorkbench, getApi, sessionQuiet, testCluster, waitFor } from '../../suite/helpers';
+import { noToasts, podBoundTokenFile, walkTree } from '../../suite/workbenchShots';
 
 describe('Chinese UI (zh-cn)', () => {
   it('runs the extension host in zh-cn', () => {
@@ -36,19 +19,15 @@ describe('Chinese UI (zh-cn)', () => {
     await testCluster();
     const api = await getApi();
     await sessionQuiet(api);
-    const kube = api.services.session.module();
-    const client = api.services.session.connections().client('test-admin');
-    const { token } = await kube.requestToken(client, { namespace: 'demo', serviceAccount: 'ci-deployer', expirationSeconds: 7200, boundObjectRef: { kind: 'Pod', name: 'web-0' } });
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zh-cn-hover-')), 'deploy-token.yaml');
-    fs.writeFileSync(file, `# 用 Kubernetes SA Tokens 签发：demo/ci-deployer\nci:\n  token: ${token}\n`);
+    const file = await podBoundTokenFile(api, '用 Kubernetes SA Tokens 签发：demo/ci-deployer');
 
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('workbench.view.extension.k8sTokens');
     api.tree.refresh();
-    const binding = await walk(api, 'test-admin', 'demo', 'ci-deployer', '绑定', 'demo/ci-deployer');
+    const binding = await walkTree(api, 'test-admin', 'demo', 'ci-deployer', '绑定', 'demo/ci-deployer');
     await api.tree.view.reveal(binding, { expand: false, select: false, focus: false });
-    const secret = await walk(api, 'test-admin', 'demo', 'reader', '令牌 Secret', 'reader-token');
+    const secret = await walkTree(api, 'test-admin', 'demo', 'reader', '令牌 Secret', 'reader-token');
     await api.tree.view.reveal(secret, { expand: false, select: true, focus: false });
 
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
