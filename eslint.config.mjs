@@ -93,6 +93,9 @@ function layerBlocks() {
     // ClusterSession is the extension side of the cluster layer: it may use vscode.
     { files: ['src/kube/session.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('kube', { yaml: false, vscode: true }) } },
     { files: ['src/loader/yaml.ts', 'src/loader/yamlBundle.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('loader', { yaml: false }) } },
+    // Pure modules inside layers that may use vscode: plain Node, unit-tested.
+    { files: ['src/common/secretFile.ts', 'src/common/restrictedSettings.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('common', { vscode: false }) } },
+    { files: ['src/tokens/exportPrompt.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('tokens', { vscode: false }) } },
   );
   return blocks;
 }

@@ -4,6 +4,11 @@
 //   --grep <regex>  only tests whose full title matches (env MOCHA_GREP in the extension host)
 //   --no-build      skip `node esbuild.mjs` and `tsc -p .` (the caller built already)
 //   --vsix          afterwards, also run the packaged-extension smoke suite (scripts/run-vsix-smoke.mjs)
+//   --locale <id>   the display-language suite instead (out/test/locale/**/*.test.js, e.g. `--locale zh-cn`):
+//                   the workbench in that language through a minimal local language pack
+//                   (scripts/lib/languagePack.mjs); it takes the Chinese screenshots of the README
+//   --untrusted     the Restricted Mode suite instead (out/test/untrusted/**/*.test.js): workspace trust
+//                   on, test/fixtures/untrusted-workspace opened untrusted
 // Exits 0 only when the suite passed. Artifacts: test-results/ (failure.png, ui/, run-console.log).
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -18,6 +23,8 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     vsix: { type: 'boolean', default: false },
     'timeout-min': { type: 'string', default: '8' },
+    locale: { type: 'string' },
+    untrusted: { type: 'boolean', default: false },
   },
 });
 
@@ -28,12 +35,30 @@ if (!values['no-build']) {
   compileTests();
 }
 
+const locale = values.locale?.toLowerCase();
+const untrusted = values.untrusted;
+if (locale && untrusted) {
+  console.error('--locale and --untrusted are separate suites: choose one');
+  process.exit(2);
+}
+// Without a CJK font Chromium draws boxes (tofu): the texts would still match, the screenshot would not.
+if (locale?.startsWith('zh')) {
+  const fonts = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  if (fonts.status !== 0 || fonts.stdout.trim() === '') {
+    console.error('no font with Chinese glyphs (fc-list :lang=zh is empty): install Debian\'s fonts-wqy-microhei (.ci/run does)');
+    console.log(`K8S_TOKENS_SUITE_RESULT_TOTAL ${JSON.stringify({ suite: `locale-${locale}`, passed: 0, failed: 1, seconds: 0 })}`);
+    process.exit(1);
+  }
+}
 const { ok } = await runSuite({
-  kind: 'run',
-  label: 'host suite',
+  kind: locale ? `locale-${locale}` : untrusted ? 'untrusted' : 'run',
+  label: locale ? `${locale} suite` : untrusted ? 'Restricted Mode suite' : 'host suite',
   extensionDevelopmentPath: repoRoot,
-  extensionTestsPath: path.join(repoRoot, 'out', 'test', 'suite', 'index.js'),
-  env: values.grep ? { MOCHA_GREP: values.grep } : {},
+  extensionTestsPath: path.join(repoRoot, 'out', 'test', locale ? 'locale' : untrusted ? 'untrusted' : 'suite', 'index.js'),
+  locale,
+  untrusted,
+  folder: untrusted ? path.join(repoRoot, 'test', 'fixtures', 'untrusted-workspace') : undefined,
+  env: { ...(values.grep ? { MOCHA_GREP: values.grep } : {}), ...(locale ? { K8S_TOKENS_LOCALE: locale } : {}) },
   timeoutMs: Number(values['timeout-min']) * 60_000,
   prefix: '[host] ',
 });

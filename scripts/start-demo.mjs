@@ -1,4 +1,7 @@
-// `npm start [-- --port 8080] [--no-build]`: try the extension by hand in a browser, offline.
+// `npm start [-- --port 8080] [--no-build] [--locale zh-cn]`: try the extension by hand in a browser, offline.
+// `--locale zh-cn` shows the extension in Simplified Chinese (a minimal local language pack, see
+// scripts/lib/languagePack.mjs: VS Code's own UI stays English; the CJK font comes from Debian's
+// fonts-wqy-microhei).
 // Builds (production bundles, tsc for the test server), starts the in-repo test API server with the
 // demo seed in this process, writes its kubeconfig (context `demo`) to .demo/kubeconfig, packages the
 // extension and installs the .vsix into .demo/extensions, and serves VS Code (code-server) on
@@ -11,9 +14,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildBundles, compileTests } from './lib/build.mjs';
 import { ensureCodeServer, freePort, installVsix, portIsFree, quietWorkbenchSettings, repoRoot, startCodeServer, writeUserSettings } from './lib/codeServer.mjs';
+import { installMinimalLanguagePack } from './lib/languagePack.mjs';
 import { packageVsix } from './lib/vsix.mjs';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '8080' }, 'no-build': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { port: { type: 'string', default: '8080' }, 'no-build': { type: 'boolean', default: false }, locale: { type: 'string' } } });
+const locale = values.locale && !values.locale.toLowerCase().startsWith('en') ? values.locale.toLowerCase() : undefined;
 const demoDir = path.join(repoRoot, '.demo');
 const workspace = path.join(demoDir, 'workspace');
 
@@ -50,7 +55,9 @@ function mintDemoToken() {
 
 fs.rmSync(workspace, { recursive: true, force: true });
 fs.mkdirSync(workspace, { recursive: true });
-fs.copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'workspace', 'serviceaccount.yaml'), path.join(workspace, 'serviceaccount.yaml'));
+// Every sample manifest of the fixture workspace (test/server/demo-workspace.test.ts checks they fit the demo seed).
+const fixtureDir = path.join(repoRoot, 'test', 'fixtures', 'workspace');
+for (const f of fs.readdirSync(fixtureDir).filter((n) => /\.ya?ml$/.test(n))) fs.copyFileSync(path.join(fixtureDir, f), path.join(workspace, f));
 // A throw-away token of the throw-away demo cluster: it dies with this process (and expires in 1 h).
 fs.writeFileSync(path.join(workspace, 'ci.env'), `# Hover the token to decode it (demo cluster, expires in 1 hour)\nKUBE_TOKEN=${await mintDemoToken()}\n`, { mode: 0o600 });
 
@@ -69,6 +76,10 @@ fs.rmSync(extensionsDir, { recursive: true, force: true });
 writeUserSettings(userDataDir, quietWorkbenchSettings);
 installVsix({ vsix, userDataDir, extensionsDir });
 console.log(`demo: installed ${path.relative(repoRoot, vsix)} into ${path.relative(repoRoot, extensionsDir)}`);
+if (locale) {
+  installMinimalLanguagePack(userDataDir, locale);
+  console.log(`demo: display language ${locale} (the extension's strings; VS Code's own stay English)`);
+}
 
 const wanted = Number(values.port);
 const port = Number.isInteger(wanted) && (await portIsFree(wanted)) ? wanted : await freePort();
@@ -78,6 +89,7 @@ const server = await startCodeServer({
   userDataDir,
   extensionsDir,
   logFile: path.join(demoDir, 'code-server.log'),
+  locale,
   env: { KUBECONFIG: kubeconfig },
 });
 

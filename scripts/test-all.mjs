@@ -10,7 +10,9 @@
 //      kube-controller-manager from Go modules if they are not current (needs Go; cached in .cache/),
 //      then the differential suite (test/differential) against them; its mocha counts
 //   5. extension-host suite in code-server + Chromium (scripts/run-host-tests.mjs --no-build)
-//   6. packaged .vsix smoke suite + file list (scripts/run-vsix-smoke.mjs --no-build)
+//   6. Chinese UI suite: the workbench in zh-cn, README's Chinese screenshot (scripts/run-host-tests.mjs --no-build --locale zh-cn)
+//   7. Restricted Mode suite: an untrusted workspace (scripts/run-host-tests.mjs --no-build --untrusted)
+//   8. packaged .vsix smoke suite + file list (scripts/run-vsix-smoke.mjs --no-build)
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -77,6 +79,8 @@ const tiers = [
   ['node tests (mocha)', mochaTier([bin('mocha', 'bin', 'mocha.js'), '--config', '.mocharc.unit.json'])],
   ['real-cluster tier (kube-apiserver from Go modules)', mochaTier([path.join(root, 'scripts', 'real-cluster', 'test-real.mjs'), '--no-build'])],
   ['extension-host suite (code-server)', hostTier([path.join(root, 'scripts', 'run-host-tests.mjs'), '--no-build'])],
+  ['Chinese UI suite (code-server --locale zh-cn)', hostTier([path.join(root, 'scripts', 'run-host-tests.mjs'), '--no-build', '--locale', 'zh-cn'])],
+  ['Restricted Mode suite (code-server, untrusted workspace)', hostTier([path.join(root, 'scripts', 'run-host-tests.mjs'), '--no-build', '--untrusted'])],
   ['packaged .vsix smoke suite', hostTier([path.join(root, 'scripts', 'run-vsix-smoke.mjs'), '--no-build'])],
 ];
 

@@ -113,7 +113,7 @@ async function waitForHealthz(url, child, logFile, timeoutMs) {
  * Starts code-server on 127.0.0.1:port in its own process group (so stop() also ends the extension
  * host and other children) and resolves once /healthz answers. Its output goes to `logFile`.
  */
-export async function startCodeServer({ port, userDataDir, extensionsDir, env, logFile, readyTimeoutMs = 60_000 }) {
+export async function startCodeServer({ port, userDataDir, extensionsDir, env, logFile, locale, workspaceTrust = false, readyTimeoutMs = 60_000 }) {
   fs.mkdirSync(userDataDir, { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
@@ -127,8 +127,11 @@ export async function startCodeServer({ port, userDataDir, extensionsDir, env, l
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    // Workspace trust stays off unless a run is about Restricted Mode (run-host-tests.mjs --untrusted).
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
+    // The display language; needs a language pack in the user-data-dir (scripts/lib/languagePack.mjs).
+    ...(locale ? ['--locale', locale] : []),
     ...baseArgs(userDataDir, extensionsDir),
   ];
   const log = fs.openSync(logFile, 'a');

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { freePort, killGroupNow, quietWorkbenchSettings, repoRoot, startCodeServer, writeUserSettings } from './codeServer.mjs';
+import { installMinimalLanguagePack } from './languagePack.mjs';
 import { RESULT_MARKER, runSuiteInWorkbench } from './workbench.mjs';
 
 export const resultsDir = path.join(repoRoot, 'test-results');
@@ -32,14 +33,17 @@ export function newRunDir(kind) {
  * stops everything, and returns `{ ok, result, summary, runDir }`.
  * `prepare({ runDir, userDataDir, extensionsDir })` may install extensions before the server starts.
  * Prints `K8S_TOKENS_SUITE_RESULT_TOTAL {..}` for scripts/test-all.mjs unless `printTotal` is false.
+ * `locale` (e.g. 'zh-cn'): the workbench's display language, through a minimal local language pack.
+ * `untrusted`: workspace trust on and `folder` not trusted (Restricted Mode); no trust prompt.
  */
-export async function runSuite({ kind, label, extensionDevelopmentPath, extensionTestsPath, env = {}, timeoutMs, prefix, prepare, printTotal = true }) {
+export async function runSuite({ kind, label, extensionDevelopmentPath, extensionTestsPath, env = {}, timeoutMs, prefix, prepare, printTotal = true, locale, folder = fixtureWorkspace, untrusted = false }) {
   const started = Date.now();
   const runDir = newRunDir(kind);
   const userDataDir = path.join(runDir, 'user-data');
   const extensionsDir = path.join(runDir, 'extensions');
   fs.mkdirSync(extensionsDir, { recursive: true });
-  writeUserSettings(userDataDir, quietWorkbenchSettings);
+  const trustSettings = untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {};
+  writeUserSettings(userDataDir, { ...quietWorkbenchSettings, ...trustSettings });
   // KUBECONFIG points at an empty file so the machine's ~/.kube/config never reaches the tests.
   const emptyKubeconfig = path.join(runDir, 'empty-kubeconfig');
   fs.writeFileSync(emptyKubeconfig, '', { mode: 0o600 });
@@ -58,19 +62,22 @@ export async function runSuite({ kind, label, extensionDevelopmentPath, extensio
   let outcome;
   try {
     if (prepare) await prepare({ runDir, userDataDir, extensionsDir });
+    if (locale) installMinimalLanguagePack(userDataDir, locale);
     const port = await freePort();
     server = await startCodeServer({
       port,
       userDataDir,
       extensionsDir,
       logFile: path.join(runDir, 'code-server.log'),
+      locale,
+      workspaceTrust: untrusted,
       env: { KUBECONFIG: emptyKubeconfig, K8S_TOKENS_UI_RESULTS_DIR: uiDir, K8S_TOKENS_EXTENSIONS_DIR: extensionsDir, K8S_TOKENS_REPO: repoRoot, ...env },
     });
     console.log(`${label}: code-server ready on ${server.url} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     outcome = await runSuiteInWorkbench({
       serverUrl: server.url,
       port,
-      folder: fixtureWorkspace,
+      folder,
       extensionDevelopmentPath,
       extensionTestsPath,
       uiDir,

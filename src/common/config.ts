@@ -1,4 +1,7 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { decideKubeconfigPaths, effectiveValue, type KubeconfigPathsDecision } from './restrictedSettings';
 
 /** Setting keys, relative to the `k8sTokens` section. Kept equal to package.json. */
 export const SettingKeys = {
@@ -29,8 +32,28 @@ export class Config {
     const v = this.cfg.get<T>(key, fallback);
     return typeof v === typeof fallback || (Array.isArray(fallback) && Array.isArray(v)) ? v : fallback;
   }
+  /**
+   * A setting listed in package.json `restrictedConfigurations`: in a workspace that is not trusted,
+   * only the user's value counts (src/common/restrictedSettings.ts).
+   */
+  private readRestricted<T>(key: string, fallback: T): T {
+    const v = effectiveValue(this.cfg.inspect(key), vscode.workspace.isTrusted);
+    return typeof v === typeof fallback ? (v as T) : fallback;
+  }
+  /**
+   * The extra kubeconfig files (absolute), and those of the workspace that Restricted Mode does not
+   * read. `trusted` is the workspace's trust; tests pass false to see the untrusted decision.
+   */
+  kubeconfigPathsDecision(trusted = vscode.workspace.isTrusted): KubeconfigPathsDecision {
+    return decideKubeconfigPaths({ inspected: this.cfg.inspect(SettingKeys.kubeconfigPaths), trusted, home: os.homedir(), workspaceBase: workspaceBase() });
+  }
   get kubeconfigPaths(): string[] {
-    return this.read<string[]>(SettingKeys.kubeconfigPaths, []).filter((p) => typeof p === 'string' && p.length > 0);
+    return this.kubeconfigPathsDecision().paths;
+  }
+  /** The user's own list (the value in user settings), as written there. */
+  get userKubeconfigPaths(): string[] {
+    const v = this.cfg.inspect(SettingKeys.kubeconfigPaths)?.globalValue;
+    return Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string' && p.length > 0) : [];
   }
   get namespaceFilter(): string[] {
     return this.read<string[]>(SettingKeys.namespaceFilter, []).filter((p) => typeof p === 'string' && p.length > 0);
@@ -51,7 +74,8 @@ export class Config {
     return this.read<string[]>(SettingKeys.hoverLanguages, ['*']);
   }
   get hoverMaxLineLength(): number {
-    return this.read(SettingKeys.hoverMaxLineLength, 20000);
+    // Restricted: it bounds the work done on the workspace's own (possibly hostile) files.
+    return this.readRestricted(SettingKeys.hoverMaxLineLength, 20000);
   }
   get hoverSchemes(): string[] {
     return this.read<string[]>(SettingKeys.hoverSchemes, ['*']);
@@ -75,4 +99,12 @@ export class Config {
   static affects(e: vscode.ConfigurationChangeEvent, key: string): boolean {
     return e.affectsConfiguration(`${SECTION}.${key}`);
   }
+}
+
+/** What relative kubeconfig paths in workspace settings mean: the .code-workspace file's folder, else the first folder. */
+function workspaceBase(): string | undefined {
+  const file = vscode.workspace.workspaceFile;
+  if (file?.scheme === 'file') return path.dirname(file.fsPath);
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+  return folder?.uri.fsPath;
 }

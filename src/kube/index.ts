@@ -42,6 +42,11 @@ export class KubeConnections {
   constructor(
     readonly files: readonly string[],
     private readonly options: ClientOptions = defaultClientOptions,
+    /**
+     * Set in an untrusted workspace (Restricted Mode): kubeconfig files of the workspace's settings
+     * are not read. `files` lists those known (VS Code usually hides them from the extension too).
+     */
+    readonly restricted?: { readonly files: readonly string[] },
   ) {
     this.loaded = loadKubeconfigs(files);
     this.execPlugins = new ExecPlugins({ warn: options.warn });
@@ -49,8 +54,8 @@ export class KubeConnections {
   }
 
   /** Builds connections from $KUBECONFIG (or ~/.kube/config) plus extra files. */
-  static fromEnvironment(extraFiles: readonly string[], options?: Partial<ClientOptions>, env: NodeJS.ProcessEnv = process.env): KubeConnections {
-    return new KubeConnections(defaultKubeconfigFiles(env, extraFiles), { ...defaultClientOptions, ...options });
+  static fromEnvironment(extraFiles: readonly string[], options?: Partial<ClientOptions>, env: NodeJS.ProcessEnv = process.env, restricted?: { readonly files: readonly string[] }): KubeConnections {
+    return new KubeConnections(defaultKubeconfigFiles(env, extraFiles), { ...defaultClientOptions, ...options }, restricted);
   }
 
   get kubeconfigs(): LoadedKubeconfigs {
@@ -63,7 +68,15 @@ export class KubeConnections {
     const kc = this.loaded.configFor(context);
     if (!kc) {
       const problem = this.loaded.problems.find((p) => p.message.includes(`"${context}"`));
-      throw new KubeError({ kind: 'kubeconfig', message: problem?.message ?? `No context named "${context}" in ${this.files.join(', ')}.` });
+      // The context may be defined in a workspace's kubeconfig: say why it was not read.
+      const files = this.restricted?.files ?? [];
+      const restricted = !this.restricted
+        ? ''
+        : ' ' +
+          (files.length
+            ? l10n.t("This workspace's setting k8sTokens.kubeconfigPaths also names {0}, which is not read in Restricted Mode: its exec plugins would run programs chosen by the workspace. Trust the workspace to use it.", files.join(', '))
+            : l10n.t("Kubeconfig files named in this workspace's settings are not read in Restricted Mode: their exec plugins would run programs chosen by the workspace. Trust the workspace to use them."));
+      throw new KubeError({ kind: 'kubeconfig', message: (problem?.message ?? `No context named "${context}" in ${this.files.join(', ')}.`) + restricted });
     }
     c = new ContextClient(context, kc, this.options, this.execPlugins);
     this.clients.set(context, c);

@@ -65,13 +65,22 @@ export class ClusterSession implements vscode.Disposable {
   connections(): KubeConnections {
     if (!this.conns) {
       const mod = this.module();
-      this.conns = mod.KubeConnections.fromEnvironment(this.config.kubeconfigPaths, {
-        timeoutMs: this.config.requestTimeoutMs,
-        log: (line) => this.log.trace(line),
-        // Exec plugins' stderr (redacted by the cluster layer) and token files that vanished.
-        warn: (line) => this.log.warn(line),
-      });
+      // In a workspace that is not trusted, only the user's kubeconfig paths count (Restricted Mode).
+      const trusted = vscode.workspace.isTrusted;
+      const { paths, ignored } = this.config.kubeconfigPathsDecision(trusted);
+      this.conns = mod.KubeConnections.fromEnvironment(
+        paths,
+        {
+          timeoutMs: this.config.requestTimeoutMs,
+          log: (line) => this.log.trace(line),
+          // Exec plugins' stderr (redacted by the cluster layer) and token files that vanished.
+          warn: (line) => this.log.warn(line),
+        },
+        process.env,
+        trusted ? undefined : { files: ignored },
+      );
       for (const p of this.conns.kubeconfigs.problems) this.log.warn(`kubeconfig ${p.file}: ${p.message}`);
+      if (ignored.length) this.log.warn(`Restricted Mode: not reading kubeconfig files from workspace settings: ${ignored.join(', ')}`);
       this.watch(this.conns.files);
     }
     return this.conns;

@@ -1,21 +1,24 @@
 /**
  * Export Kubeconfig: a kubeconfig file that authenticates as the ServiceAccount with a token (a
- * kept one, one just minted, or a new one). The file is written only where the user says, mode
- * 0600, and never over an existing file without a modal confirmation.
+ * kept one, one just minted, or a new one). The file is written only where the user says, as a new
+ * file of theirs with mode 0600 (src/common/secretFile.ts), and never over an existing file or link
+ * without a modal confirmation that names what is really there. Never through a symbolic link: the
+ * link itself is replaced, so a link planted at the chosen name cannot send the token elsewhere.
  */
-import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { ContextClient } from '../kube/http';
+import { readRegularFile } from '../common/secretFile';
+import { writeKubeconfigFile, type ExportOutcome } from './exportFile';
 import { buildKubeconfig, exportedContextName } from './kubeconfigExport';
 import type { MintTarget } from './mintFailure';
 import { mintCommand, keptFrom } from './mintCommands';
 import { isTreeNode, partialTarget } from './targets';
 import type { TokenStore } from './tokenStore';
 
-export type ExportOutcome = { status: 'exported'; path: string; context: string; caSource: 'kubeconfig' | 'caFile' | 'configMap' | 'none' | 'insecure' } | { status: 'cancelled' } | { status: 'failed'; message: string };
+export type { ExportOutcome } from './exportFile';
 
 interface ExportArgs {
   token?: string;
@@ -28,17 +31,13 @@ async function caFor(client: ContextClient, services: Services, namespace: strin
   // The source context skips verification: so does the export (a CA next to it is refused by kubectl).
   if (info.skipTLSVerify) return { source: 'insecure' };
   if (info.caData) return { pem: Buffer.from(info.caData, 'base64').toString('utf8'), source: 'kubeconfig' };
-  if (info.caFile) return { pem: await fs.readFile(info.caFile, 'utf8'), source: 'caFile' };
+  // A CA file is a few KB; a FIFO or device named by a kubeconfig must not hang the export.
+  if (info.caFile) return { pem: (await readRegularFile(info.caFile, MAX_CA_FILE_BYTES)).text, source: 'caFile' };
   const fromCluster = await services.session.module().readRootCa(client, namespace);
   return fromCluster ? { pem: fromCluster, source: 'configMap' } : { source: 'none' };
 }
 
-async function exists(file: string): Promise<boolean> {
-  return fs.stat(file).then(
-    () => true,
-    () => false,
-  );
-}
+const MAX_CA_FILE_BYTES = 1024 * 1024;
 
 export async function exportKubeconfigCommand(services: Services, store: TokenStore, arg: unknown): Promise<ExportOutcome | undefined> {
   const args = (typeof arg === 'object' && arg !== null && !isTreeNode(arg) ? arg : {}) as ExportArgs;
@@ -77,26 +76,14 @@ export async function exportKubeconfigCommand(services: Services, store: TokenSt
     token,
   });
 
-  let file = typeof args.target === 'string' ? args.target : undefined;
-  if (!file) {
-    const uri = await vscode.window.showSaveDialog({
-      title: vscode.l10n.t('Export kubeconfig for {0}/{1}', target.namespace, target.serviceAccount),
-      defaultUri: vscode.Uri.file(path.join(os.homedir(), `${target.serviceAccount}-${target.namespace}.kubeconfig`)),
-      saveLabel: vscode.l10n.t('Export'),
-    });
-    if (!uri) return { status: 'cancelled' };
-    file = uri.fsPath;
-  }
-  if (await exists(file)) {
-    const overwrite = vscode.l10n.t('Overwrite');
-    const ok =
-      args.overwrite === true ||
-      (args.overwrite === undefined &&
-        (await vscode.window.showWarningMessage(vscode.l10n.t('{0} exists. Overwrite it?', file), { modal: true, detail: vscode.l10n.t('Its current content is lost.') }, overwrite)) === overwrite);
-    if (!ok) return { status: 'cancelled' };
-  }
-  await fs.writeFile(file, text, { mode: 0o600 });
-  await fs.chmod(file, 0o600); // writeFile's mode applies only to new files
+  const w = await writeKubeconfigFile(text, {
+    file: typeof args.target === 'string' ? args.target : undefined,
+    overwrite: typeof args.overwrite === 'boolean' ? args.overwrite : undefined,
+    title: vscode.l10n.t('Export kubeconfig for {0}/{1}', target.namespace, target.serviceAccount),
+    defaultFile: path.join(os.homedir(), `${target.serviceAccount}-${target.namespace}.kubeconfig`),
+  });
+  if ('notWritten' in w) return w.notWritten;
+  const file = w.written.path;
   const contextName = exportedContextName({ ...target, sourceContext: target.context });
   const caNote =
     ca.source === 'none'
@@ -104,8 +91,10 @@ export async function exportKubeconfigCommand(services: Services, store: TokenSt
       : ca.source === 'insecure'
         ? ' ' + vscode.l10n.t('Like context "{0}", the file skips TLS verification (insecure-skip-tls-verify).', target.context)
         : '';
+  // A sticky shared folder (/tmp) keeps others from replacing or reading the file, not from seeing its name.
+  const sharedNote = w.written.sharedFolder === 'sticky' ? ' ' + vscode.l10n.t('The folder is shared with other users: they can see the file name, not its content.') : '';
   const open = vscode.l10n.t('Open');
-  void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} (context "{1}"). It contains a credential: keep it private.', file, contextName) + caNote, open).then((c) => {
+  void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} (context "{1}"). It contains a credential: keep it private.', file, contextName) + caNote + sharedNote, open).then((c) => {
     if (c === open) return vscode.window.showTextDocument(vscode.Uri.file(file));
     return undefined;
   });

@@ -2,8 +2,11 @@
  * "Use as current context": changes only the `current-context:` line of one kubeconfig file, so
  * comments, ordering and credentials stay byte-for-byte as they were (re-serializing through
  * client-node would drop comments and unknown fields). Pure apart from file reads and the write.
+ * A kubeconfig holds credentials: it is read without blocking (a FIFO in the list must not hang the
+ * editor) and written as a secret file (src/common/secretFile.ts): atomically, never in place.
  */
-import * as fs from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { changedError, inspectSecretTarget, readRegularFile, refusalOf, writeSecretFile } from '../common/secretFile';
 import { yaml } from '../loader/yaml';
 import { nonEmptyString } from '../common/args';
 
@@ -43,15 +46,18 @@ export function withCurrentContext(text: string, name: string): string {
   throw new Error('current-context is not a plain value');
 }
 
+/** Larger files are not kubeconfigs anyone edits by hand; a limit keeps a hostile entry from filling memory. */
+const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
+
 /**
  * The file to write, as kubectl decides: the first file that already sets a current-context
  * (it is the one that takes effect), else the file that defines the context.
  */
-export function fileForCurrentContext(files: readonly string[], definingFile: string): string {
+export async function fileForCurrentContext(files: readonly string[], definingFile: string): Promise<string> {
   for (const f of files) {
     let text: string;
     try {
-      text = fs.readFileSync(f, 'utf8');
+      text = (await readRegularFile(f, MAX_KUBECONFIG_BYTES)).text;
     } catch {
       continue;
     }
@@ -60,10 +66,18 @@ export function fileForCurrentContext(files: readonly string[], definingFile: st
   return definingFile;
 }
 
-/** Sets the current context in the right file and returns that file. */
-export function useContext(files: readonly string[], definingFile: string, name: string): string {
-  const file = fileForCurrentContext(files, definingFile);
-  const text = fs.readFileSync(file, 'utf8');
-  fs.writeFileSync(file, withCurrentContext(text, name));
+/**
+ * Sets the current context in the right file and returns that file. Like kubectl, it writes
+ * through a symbolic link (~/.kube/config is often one into a dotfiles folder): the content came from
+ * the real file and goes back there, replaced atomically, with the mode it had.
+ */
+export async function useContext(files: readonly string[], definingFile: string, name: string): Promise<string> {
+  const file = await fileForCurrentContext(files, definingFile);
+  const target = await inspectSecretTarget(await fs.realpath(file));
+  const refusal = refusalOf(target);
+  if (refusal) throw refusal;
+  const read = await readRegularFile(target.path, MAX_KUBECONFIG_BYTES);
+  if (read.identity.dev !== target.identity?.dev || read.identity.ino !== target.identity.ino) throw changedError(target);
+  await writeSecretFile(target, withCurrentContext(read.text, name), read.mode);
   return file;
 }

@@ -30,6 +30,8 @@ export interface ContextNode {
 export interface KubeconfigProblemNode {
   kind: 'kubeconfigProblem';
   problem: KubeconfigProblem;
+  /** Not a broken file: Restricted Mode does not read the workspace's kubeconfig files (`problem.file` lists those known). */
+  restricted?: boolean;
   parent?: undefined;
 }
 export interface NamespaceNode {

@@ -190,10 +190,17 @@ export class ServiceAccountTreeProvider extends Disposable implements vscode.Tre
   private rootNodes(): TreeNode[] {
     if (!this.roots) {
       try {
-        const loaded = this.session.connections().kubeconfigs;
+        const conns = this.session.connections();
+        const loaded = conns.kubeconfigs;
+        // Restricted Mode: VS Code hides a workspace's value of a restricted setting from the
+        // extension too, so the files are usually unknown here; say what is not read either way.
+        const restricted: TreeNode[] = conns.restricted
+          ? [{ kind: 'kubeconfigProblem', restricted: true, problem: { file: conns.restricted.files.join(', '), message: vscode.l10n.t("Kubeconfig files named in this workspace's settings are not read: their exec plugins would run programs chosen by the workspace. Trust the workspace to use them.") } }]
+          : [];
         this.roots = [
           ...loaded.contexts.map((entry): TreeNode => ({ kind: 'context', entry })),
           ...loaded.problems.map((problem): TreeNode => ({ kind: 'kubeconfigProblem', problem })),
+          ...restricted,
         ];
         for (const r of this.roots) this.interned.set(nodeId(r), r);
         this.onRoots(loaded.contexts.length);

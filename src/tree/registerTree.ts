@@ -51,6 +51,8 @@ export function registerTree(services: Services): ServiceAccountTree {
 
   context.subscriptions.push(
     session.onDidChange(() => provider.refresh()),
+    // Trusting the workspace lets its k8sTokens.kubeconfigPaths count (src/common/restrictedSettings.ts).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => session.reload()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, SettingKeys.kubeconfigPaths) || Config.affects(e, SettingKeys.requestTimeoutSeconds)) {
         session.reload(); // fires onDidChange, which refreshes the tree

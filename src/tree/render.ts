@@ -63,6 +63,13 @@ function renderItem(node: TreeNode): vscode.TreeItem {
       return t;
     }
     case 'kubeconfigProblem': {
+      if (node.restricted) {
+        const t = item(node, vscode.l10n.t('Restricted Mode'), None, ContextValues.info, new vscode.ThemeIcon('workspace-untrusted', new vscode.ThemeColor('list.warningForeground')));
+        t.description = node.problem.message;
+        t.tooltip = [node.problem.message, node.problem.file].filter((l) => l.length > 0).join('\n');
+        t.command = { command: 'workbench.trust.manage', title: vscode.l10n.t('Manage Workspace Trust') };
+        return t;
+      }
       const t = item(node, path.basename(node.problem.file), None, ContextValues.error, errorIcon);
       t.description = node.problem.message;
       t.tooltip = `${node.problem.file}\n${node.problem.message}`;

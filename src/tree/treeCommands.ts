@@ -97,13 +97,13 @@ export async function clearNamespaceFilter(config: Config): Promise<void> {
 }
 
 /** Makes a context the current one in the kubeconfig file that decides it. Returns that file. */
-export function useContextCommand(session: ClusterSession, arg?: unknown): { context: string; file: string } | undefined {
+export async function useContextCommand(session: ClusterSession, arg?: unknown): Promise<{ context: string; file: string } | undefined> {
   const name = typeof arg === 'string' ? arg : isNode(arg) ? contextOf(arg) : undefined;
   if (!name) return undefined;
   const loaded = session.connections().kubeconfigs;
   const entry = loaded.contexts.find((c) => c.name === name);
   if (!entry) throw new Error(vscode.l10n.t('No context named "{0}".', name));
-  const file = useContext(loaded.files, entry.file, name);
+  const file = await useContext(loaded.files, entry.file, name);
   void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is now the current context (written to {1}).', name, file));
   session.reload();
   return { context: name, file };
@@ -117,7 +117,9 @@ export async function addKubeconfig(config: Config, paths?: unknown): Promise<st
     chosen = uris?.map((u) => u.fsPath);
   }
   if (!chosen?.length) return undefined;
-  const all = [...new Set([...config.kubeconfigPaths, ...chosen])];
+  // The user's list only: the effective one may come from the workspace's settings, which must
+  // never be copied into the user's (that would carry a workspace's kubeconfig into every window).
+  const all = [...new Set([...config.userKubeconfigPaths, ...chosen])];
   await config.update(SettingKeys.kubeconfigPaths, all);
   return all;
 }

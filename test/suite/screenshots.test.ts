@@ -8,30 +8,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/common/commandIds';
-import type { ExtensionApi } from '../../src/extension';
 import type { MintOutcome } from '../../src/tokens/mint';
 import type { MintResultPanel } from '../../src/tokens/resultPanel';
-import type { TreeNode } from '../../src/tree/model';
 import { captureWorkbench, getApi, sessionQuiet, testCluster, until, waitFor } from './helpers';
-import { noToasts } from './workbenchShots';
+import { noToasts, podBoundTokenFile, walkTree } from './workbenchShots';
 
-
-async function walk(api: ExtensionApi, ...names: string[]): Promise<TreeNode> {
-  const labelOf = (n: TreeNode): string => {
-    const l = api.tree.provider.getTreeItem(n).label;
-    return typeof l === 'string' ? l : (l?.label ?? '');
-  };
-  let node: TreeNode | undefined;
-  for (const name of names) {
-    const parent = node;
-    node = await until(async () => ((await api.tree.provider.getChildren(parent)) ?? []).find((c) => labelOf(c) === name), `tree node ${names.join(' > ')}`);
-  }
-  return node as TreeNode;
-}
 
 describe('README screenshots', () => {
   it('captures the ServiceAccounts tree expanded to a kept token, token Secrets and bindings', async () => {
@@ -45,10 +28,10 @@ describe('README screenshots', () => {
     const minted = (await vscode.commands.executeCommand(CommandIds.mintToken, { context: 'test-admin', namespace: 'demo', serviceAccount: 'ci-deployer', duration: '1h', audiences: [], keep: true })) as MintOutcome;
     assert.equal(minted.status, 'minted');
     try {
-      const groups = await walk(api, 'test-admin', 'demo', 'ci-deployer', 'Bindings', 'Via groups');
-      await walk(api, 'test-admin', 'demo', 'ci-deployer', 'Kept token');
+      const groups = await walkTree(api, 'test-admin', 'demo', 'ci-deployer', 'Bindings', 'Via groups');
+      await walkTree(api, 'test-admin', 'demo', 'ci-deployer', 'Kept token');
       await api.tree.view.reveal(groups, { expand: false, select: false, focus: false });
-      const secret = await walk(api, 'test-admin', 'demo', 'reader', 'Token Secrets', 'reader-token');
+      const secret = await walkTree(api, 'test-admin', 'demo', 'reader', 'Token Secrets', 'reader-token');
       await api.tree.view.reveal(secret, { expand: false, select: true, focus: true });
       // Wide enough for the descriptions (kept token expiry, granted role) to show in full.
       // The headless page has no window focus, so the resize commands act on the editor part:
@@ -74,11 +57,7 @@ describe('README screenshots', () => {
     await testCluster();
     const api = await getApi();
     await sessionQuiet(api);
-    const kube = api.services.session.module();
-    const client = api.services.session.connections().client('test-admin');
-    const { token } = await kube.requestToken(client, { namespace: 'demo', serviceAccount: 'ci-deployer', expirationSeconds: 7200, boundObjectRef: { kind: 'Pod', name: 'web-0' } });
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'readme-hover-')), 'deploy-token.yaml');
-    fs.writeFileSync(file, `# Minted with Kubernetes SA Tokens: Mint Token… on demo/ci-deployer\nci:\n  token: ${token}\n`);
+    const file = await podBoundTokenFile(api, 'Minted with Kubernetes SA Tokens: Mint Token… on demo/ci-deployer');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
