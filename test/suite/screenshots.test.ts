@@ -39,6 +39,10 @@ describe('README screenshots', () => {
       for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
       await noToasts();
       const shot = await waitFor(async () => {
+        // A live update of the view (other tests' ServiceAccounts arriving through the watch) can land
+        // while VS Code expands a revealed node; revealing again is idempotent.
+        await api.tree.view.reveal(groups, { expand: false, select: false, focus: false });
+        await api.tree.view.reveal(secret, { expand: false, select: true, focus: true });
         const c = await captureWorkbench('readme-tree', { selector: '[id="workbench.view.extension.k8sTokens"] .monaco-list-row' });
         const rows = c.texts.join('\n');
         return ['test-admin', 'demo', 'payments', 'ci-deployer', 'Kept token', 'Bindings', 'Role ci-deployer', 'Via groups', 'reader', 'Token Secrets', 'reader-token'].every((t) => rows.includes(t)) ? c : undefined;

@@ -44,7 +44,7 @@ describe('code cache for lazily loaded bundles', () => {
 
   /** Loads the bundle in a fresh process (V8's in-memory compilation cache would hide the file cache) and flushes. */
   const loadInFreshProcess = (): number => {
-    const script = `const c = require(${JSON.stringify(path.resolve(__dirname, '../../src/common/codeCache.js'))});
+    const script = `const c = require(${JSON.stringify(path.resolve(__dirname, '../../src/loader/codeCache.js'))});
       c.configureCodeCache(${JSON.stringify(cacheDir)}); const m = c.requireCached(${JSON.stringify(file)}); c.flushCodeCache(); process.stdout.write(String(m.answer()));`;
     return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
   };
