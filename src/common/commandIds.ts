@@ -26,6 +26,7 @@ export const CommandIds = {
   showDashboard: 'k8sTokens.showDashboard',
   showPermissions: 'k8sTokens.showPermissions',
   whoCan: 'k8sTokens.whoCan',
+  setUpCrossClusterTrust: 'k8sTokens.setUpCrossClusterTrust',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

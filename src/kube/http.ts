@@ -3,6 +3,7 @@
  * plugins) comes from @kubernetes/client-node; requests, timeouts, cancellation, retries and
  * error classification are ours, so every feature reports failures the same way.
  */
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -105,10 +106,11 @@ export class ContextClient {
     this.server = cluster.server.replace(/\/+$/, '');
   }
 
-  /** The CA bundle the context trusts (PEM), if the kubeconfig has one. */
+  /** The CA bundle the context trusts (PEM), inline or from its file; undefined when it trusts the system roots. */
   caData(): string | undefined {
     const cluster = this.kc.getCurrentCluster();
     if (cluster?.caData) return Buffer.from(cluster.caData, 'base64').toString('utf8');
+    if (cluster?.caFile) return fs.readFileSync(cluster.caFile, 'utf8');
     return undefined;
   }
 
@@ -133,6 +135,16 @@ export class ContextClient {
       currentContext: this.context,
     });
     return new ContextClient(this.context, kc, this.options);
+  }
+
+  /**
+   * A client for the same cluster with no credentials at all (TLS trust as the context's), to see
+   * what an anonymous caller gets, e.g. another cluster's API server fetching issuer discovery.
+   */
+  anonymous(): ContextClient {
+    const cluster = this.kc.getCurrentCluster();
+    if (!cluster) throw new KubeError({ kind: 'kubeconfig', message: `Context "${this.context}" has no cluster.` });
+    return anonymousClient(this.context, cluster, this.options);
   }
 
   async get<T>(path: string, query?: Record<string, QueryValue>, signal?: AbortSignal): Promise<T> {
@@ -292,4 +304,16 @@ export class ContextClient {
       if (this.inflight === 0) this.agent?.destroy();
     });
   }
+}
+
+/** A client without credentials for `cluster` (any https origin, a path allowed), trusting what the cluster entry says. */
+export function anonymousClient(label: string, cluster: { name: string; server: string; caData?: string; caFile?: string; skipTLSVerify?: boolean; tlsServerName?: string }, options: ClientOptions = defaultClientOptions): ContextClient {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: cluster.name, server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: cluster.skipTLSVerify ?? false, tlsServerName: cluster.tlsServerName }],
+    users: [{ name: 'anonymous' }],
+    contexts: [{ name: label, cluster: cluster.name, user: 'anonymous' }],
+    currentContext: label,
+  });
+  return new ContextClient(label, kc, options);
 }

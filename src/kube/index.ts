@@ -72,3 +72,4 @@ export * from './doctor';
 export * from './permissions';
 export * from './discovery';
 export * from './apply';
+export * from './federation';
