@@ -179,6 +179,8 @@ function permissionFindings(x: Explanation, facts: TokenClusterFacts, out: Findi
   });
 }
 
+const objectCodes = (what: 'serviceAccount' | 'boundObject'): string[] => ['Deleted', 'Recreated', 'Terminating', 'Ok', 'Unchecked'].map((s) => `${what}${s}`);
+
 /**
  * What a finding makes redundant: when the key is in the report, the findings it lists say the
  * same thing less precisely and are left out. Two directions:
@@ -198,10 +200,13 @@ const COVERED_BY: Record<string, string[]> = {
   'rejected.secretRecreated': ['boundObjectRecreated'],
   'rejected.nodeRecreated': ['boundObjectRecreated'],
   'rejected.legacyInvalidSince': ['legacyInvalidSince'],
-  // Another issuer explains the unknown kid, the failed signature and the "other" audience at once.
-  issuerMismatch: ['unknownKid', 'badSignature', 'audienceMismatch', 'rejected.signature', 'rejected.unrecognised', 'selfReviewRejected'],
-  unknownKid: ['rejected.signature', 'rejected.unrecognised', 'selfReviewRejected'],
-  badSignature: ['rejected.signature', 'rejected.unrecognised', 'selfReviewRejected'],
+  // Another issuer explains the unknown kid, the failed signature and the "other" audience at once;
+  // and this cluster's objects of the same name are not the token's (a ServiceAccount "recreated"
+  // here is just another cluster's namesake).
+  issuerMismatch: ['unknownKid', 'badSignature', 'audienceMismatch', 'rejected.signature', 'rejected.unrecognised', 'selfReviewRejected', ...objectCodes('serviceAccount'), ...objectCodes('boundObject')],
+  // A signature this cluster cannot verify ties the token to none of its objects: their uids say nothing.
+  unknownKid: ['rejected.signature', 'rejected.unrecognised', 'selfReviewRejected', ...objectCodes('serviceAccount'), ...objectCodes('boundObject')],
+  badSignature: ['rejected.signature', 'rejected.unrecognised', 'selfReviewRejected', ...objectCodes('serviceAccount'), ...objectCodes('boundObject')],
   unsupportedAlg: ['rejected.signature', 'rejected.unrecognised', 'selfReviewRejected'],
 };
 

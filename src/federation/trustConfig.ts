@@ -41,9 +41,11 @@ export interface JwtAuthenticatorInput {
 export const SA_USER_PREFIX = 'system:serviceaccount:';
 export const SA_GROUP = 'system:serviceaccounts';
 
-/** A CEL string literal (single quotes; backslash and quote escaped). */
+/** A CEL string literal: single quotes; backslash, quote and control characters escaped (CEL's \\uXXXX). */
 export function celString(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  // eslint-disable-next-line no-control-regex
+  const escaped = s.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `'${escaped}'`;
 }
 
 /** The user B sees for a ServiceAccount of A. */
@@ -89,11 +91,10 @@ export function jwtAuthenticator(i: JwtAuthenticatorInput): Record<string, unkno
     // (An optional index: `in` has no overload for the claims map of kube-apiserver's CEL environment, v1.37.2.)
     { expression: `claims[?'kubernetes.io'].hasValue()`, message: 'the token has no kubernetes.io claim' },
   ];
-  if (i.accept.namespace !== undefined) {
-    rules.push({ expression: `${K8S}.namespace == ${celString(i.accept.namespace)}`, message: `only ServiceAccounts of namespace ${i.accept.namespace} are accepted` });
-  }
   if (i.accept.namespace !== undefined && i.accept.serviceAccount !== undefined) {
     rules.push({ expression: `claims.sub == ${celString(`${SA_USER_PREFIX}${i.accept.namespace}:${i.accept.serviceAccount}`)}`, message: `only ServiceAccount ${i.accept.namespace}/${i.accept.serviceAccount} is accepted` });
+  } else if (i.accept.namespace !== undefined) {
+    rules.push({ expression: `${K8S}.namespace == ${celString(i.accept.namespace)}`, message: `only ServiceAccounts of namespace ${i.accept.namespace} are accepted` });
   }
 
   const p = celString(i.prefix);

@@ -111,8 +111,17 @@ export function defaultPrefix(a: IssuerSideFacts, b: AcceptingSideFacts): string
   return b.issuer && /\.oic\.prod-aks\.azure\.com\//.test(b.issuer) ? `${AKS_REQUIRED_PREFIX}${base}` : base;
 }
 
+/** A planned trust, with what a check on B needs. */
+export interface TrustRun {
+  plan: TrustPlan;
+  choices: TrustChoices;
+  acceptingContext: string;
+  /** Undefined when A is not one of the contexts (nothing can be minted there from here). */
+  issuerContext?: string;
+}
+
 /** Runs the flow; undefined when the user cancels or a cluster cannot be read. */
-export async function runTrustFlow(services: Services, arg: unknown): Promise<TrustPlan | undefined> {
+export async function runTrustFlow(services: Services, arg: unknown): Promise<TrustRun | undefined> {
   const args = trustArgs(arg);
   const claims = claimsOf(args.token);
   const issuerHint = args.issuer ?? claims?.issuer;
@@ -146,5 +155,5 @@ export async function runTrustFlow(services: Services, arg: unknown): Promise<Tr
   if (claims?.issuer && claims.issuer !== a.issuer) {
     plan.notes.unshift(vscode.l10n.t('The token was issued by {0}, but cluster A ({1}) issues {2}: it is not a token of A.', claims.issuer, a.context ?? '?', a.issuer));
   }
-  return plan;
+  return { plan, choices, acceptingContext, issuerContext };
 }

@@ -77,15 +77,17 @@ export function nameSlug(s: string, max = 40): string {
     .replace(/-+$/, '');
 }
 
-const comment = (lines: readonly string[]): string => lines.map((l) => `# ${l}`.trimEnd()).join('\n');
+/** YAML comment lines. Names in them come from clusters and kubeconfigs: a line break would end the comment, so none survives. */
+// eslint-disable-next-line no-control-regex
+const comment = (lines: readonly string[]): string => lines.map((l) => `# ${l.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')}`.trimEnd()).join('\n');
 const yamlText = (o: unknown): string => yaml().stringify(o, { lineWidth: 0 });
 
 /** Who on B gets the grant: the one ServiceAccount, its namespace's group, or every ServiceAccount of A. */
-function subjectOf(c: TrustChoices): { kind: 'User' | 'Group'; name: string } {
+function subjectOf(c: TrustChoices): { kind: 'User' | 'Group'; name: string; slug: string } {
   const { namespace, serviceAccount } = c.accept;
-  if (namespace !== undefined && serviceAccount !== undefined) return { kind: 'User', name: mappedUser(c.prefix, namespace, serviceAccount) };
-  if (namespace !== undefined) return { kind: 'Group', name: mappedGroups(c.prefix, namespace)[1] };
-  return { kind: 'Group', name: `${c.prefix}${SA_GROUP}` };
+  if (namespace !== undefined && serviceAccount !== undefined) return { kind: 'User', name: mappedUser(c.prefix, namespace, serviceAccount), slug: `${nameSlug(namespace)}-${nameSlug(serviceAccount)}` };
+  if (namespace !== undefined) return { kind: 'Group', name: mappedGroups(c.prefix, namespace)[1], slug: `${nameSlug(namespace)}-serviceaccounts` };
+  return { kind: 'Group', name: `${c.prefix}${SA_GROUP}`, slug: 'serviceaccounts' };
 }
 
 function problemsOf(issuer: string, b: AcceptingSideFacts, c: TrustChoices, apiAudiences: readonly string[], provider: ProviderId | undefined): string[] {
@@ -131,9 +133,11 @@ export function planCrossClusterTrust(a: IssuerSideFacts, b: AcceptingSideFacts,
     name: `authentication-config-${bName}.yaml`,
     cluster: 'accepting',
     content: `${comment([
-      l10n.t('Cluster B ({0}) accepts ServiceAccount tokens of cluster A ({1}): {2}, with audience {3}.', b.context, a.context ?? a.issuer, scope, c.audience),
-      l10n.t('Save it on every control plane node as {0} and start kube-apiserver with {1}', CONFIG_PATH, apiServerFlag),
-      l10n.t('(it cannot be combined with the --oidc-* flags). Later changes to the file are picked up without a restart.'),
+      l10n.t('Cluster B ({0}) accepts ServiceAccount tokens of cluster A ({1}):', b.context, a.context ?? a.issuer),
+      `  ${l10n.t('{0}, audience {1}', scope, c.audience)}`,
+      l10n.t('Save it as {0} on every control plane node of B, and start kube-apiserver with', CONFIG_PATH),
+      `  ${apiServerFlag}`,
+      l10n.t('(not together with the --oidc-* flags). Later changes to the file apply without a restart.'),
       ...(apiVersion === 'apiserver.config.k8s.io/v1' ? [] : [l10n.t('{0}: the version Kubernetes 1.{1} reads.', apiVersion, b.minor ?? '?')]),
       ...(managed ? ['', ...managed.lines, managed.source] : []),
     ])}\n${yamlText(authenticationConfiguration(apiVersion, [authenticator]))}`,
@@ -151,7 +155,7 @@ export function planCrossClusterTrust(a: IssuerSideFacts, b: AcceptingSideFacts,
   }
 
   const subject = subjectOf(c);
-  const bindingName = `${nameSlug(c.prefix) || 'federated'}-${nameSlug(subject.name.slice(c.prefix.length), 30)}-${nameSlug(c.grant.clusterRole, 20)}`.slice(0, 63).replace(/-+$/, '');
+  const bindingName = `${nameSlug(c.prefix, 20) || 'federated'}-${subject.slug}-${nameSlug(c.grant.clusterRole, 20)}`.slice(0, 63).replace(/-+$/, '');
   const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: c.grant.clusterRole };
   const binding = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -162,7 +166,7 @@ export function planCrossClusterTrust(a: IssuerSideFacts, b: AcceptingSideFacts,
   };
   const where = c.grant.namespace !== undefined ? l10n.t('in namespace {0}', c.grant.namespace) : l10n.t('in every namespace');
   documents.push({
-    name: `rbac-${bName}-${nameSlug(subject.name.slice(c.prefix.length), 40)}.yaml`,
+    name: `rbac-${bName}-${subject.slug}.yaml`,
     cluster: 'accepting',
     content: `${comment([l10n.t('For cluster B ({0}): {1} {2} gets ClusterRole {3} {4}.', b.context, subject.kind, subject.name, c.grant.clusterRole, where)])}\n${yamlText(binding)}`,
   });

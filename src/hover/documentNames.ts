@@ -13,7 +13,8 @@ const MAX_PART = 40;
 export function slug(text: string): string {
   return text
     .toLowerCase()
-    .replace(/[^a-z0-9.]+/g, '-')
+    // A lone dot stays (`kube.prod`); any other run of other characters becomes one dash.
+    .replace(/[^a-z0-9]+/g, (run) => (run === '.' ? '.' : '-'))
     .replace(/^[-.]+|[-.]+$/g, '')
     .slice(0, MAX_PART)
     .replace(/[-.]+$/g, '');

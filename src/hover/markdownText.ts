@@ -49,29 +49,33 @@ export function hoverMarkdown(x: Explanation, links?: HoverLinks): string {
   return parts.join('\n\n');
 }
 
-/** The mark of a severity: a symbol a reader sees at a glance, and the word for screen readers and search. */
+/**
+ * The mark of a severity: a symbol a reader sees at a glance, and the word for screen readers and
+ * search. Dingbats in text presentation (✔ ✘ ⚠ ℹ, no emoji variation selector): common text fonts
+ * such as DejaVu Sans have them, where colour emoji (✅ ❌) show as empty boxes without an emoji font.
+ */
 function severityMark(s: Severity): string {
   switch (s) {
     case 'error':
-      return `❌ ${l10n.t('Error')}`;
+      return `✘ ${l10n.t('Error')}`;
     case 'warning':
-      return `⚠️ ${l10n.t('Warning')}`;
+      return `⚠ ${l10n.t('Warning')}`;
     case 'info':
-      return `ℹ️ ${l10n.t('Info')}`;
+      return `ℹ ${l10n.t('Info')}`;
     case 'ok':
-      return `✅ ${l10n.t('OK')}`;
+      return `✔ ${l10n.t('OK')}`;
   }
 }
 
-/** The verdict's symbol, the same one its findings use: accepted ✅, rejected ❌, not found out ⚠️. */
+/** The verdict's symbol, the same one its findings use: accepted ✔, rejected ✘, not found out ⚠. */
 export function verdictIcon(r: Pick<DoctorReport, 'verdict'>): string {
   switch (r.verdict) {
     case 'accepted':
-      return '✅';
+      return '✔';
     case 'rejected':
-      return '❌';
+      return '✘';
     case 'unknown':
-      return '⚠️';
+      return '⚠';
   }
 }
 

@@ -122,8 +122,8 @@ async function runDoctor(services: Services, token: string, x: Explanation, cont
  */
 async function notify(report: DoctorReport, token: string): Promise<void> {
   const worst = sortFindings(report.findings)[0];
-  const headline = `${verdictText(report)} ${countText(report.findings)}`;
-  const text = worst && worst.severity === 'error' ? `${headline} ${worst.title}` : headline;
+  const counts = countText(report.findings);
+  const text = worst && worst.severity === 'error' ? vscode.l10n.t('{0} Cause: {1}. ({2})', verdictText(report), worst.title, counts) : `${verdictText(report)} (${counts})`;
   const action = report.findings.find((f) => f.action)?.action;
   const trust = vscode.l10n.t('Set Up Cross-Cluster Trust…');
   const buttons = action?.kind === 'crossClusterTrust' ? [trust] : [];
@@ -164,7 +164,7 @@ export function registerTokenCommands(services: Services, documents: TokenDocume
     const identity = tokenIdentity(d.explanation.claims);
     const uri = args.show ? await showReport(documents, name, identity, content) : documents.add(name, identity, content, 'md');
     // Not awaited: the notification stays until the user answers it, the command returns now.
-    void notify(report, d.token);
+    notify(report, d.token).catch((e: unknown) => errors.report(e, CommandIds.checkToken));
     return { report, uri };
   });
 }

@@ -139,7 +139,7 @@ if (selectedBackends().includes('kube-apiserver')) describe('Cross-cluster trust
     };
     plan = planCrossClusterTrust(sideA, acceptingSideFactsFrom(factsB), choices);
     assert.deepEqual(plan.problems, []);
-    assert.deepEqual(plan.documents.map((d) => d.name), ['authentication-config-cluster-b.yaml', 'issuer-discovery-cluster-a.yaml', `rbac-cluster-b-system-serviceaccount-${ns}-deployer.yaml`, `token-request-cluster-a-${ns}-deployer.yaml`]);
+    assert.deepEqual(plan.documents.map((d) => d.name), ['authentication-config-cluster-b.yaml', 'issuer-discovery-cluster-a.yaml', `rbac-cluster-b-${ns}-deployer.yaml`, `token-request-cluster-a-${ns}-deployer.yaml`]);
     const [config] = objectsOf(document('authentication-config-'));
     const issuer = (config.jwt as { issuer: Record<string, unknown> }[])[0].issuer;
     assert.deepEqual(issuer, { url: a.issuer, discoveryURL: `${a.url}/.well-known/openid-configuration`, certificateAuthority: a.caPem, audiences: [b.url] });
