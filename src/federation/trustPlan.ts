@@ -13,7 +13,7 @@ import * as l10n from '@vscode/l10n';
 import { yaml } from '../common/yaml';
 import { providerOfIssuer, type ProviderId } from '../jwt/providers';
 import { managedAcceptorNote, type ManagedAcceptorNote } from './managedClusters';
-import { authenticationConfigApiVersion, authenticationConfiguration, extraKeyDomainFor, jwtAuthenticator, mappedGroups, mappedUser, SA_GROUP, type AcceptedScope } from './trustConfig';
+import { authenticationConfigApiVersion, authenticationConfiguration, extraKeyDomainFor, jwtAuthenticator, mappedGroups, mappedUser, SA_GROUP, type AcceptedScope, type IssuerSpec } from './trustConfig';
 import { issuerSideOf, type IssuerSideFacts } from './issuerSide';
 import type { AcceptingClusterFacts } from '../kube/federation';
 
@@ -90,11 +90,16 @@ function subjectOf(c: TrustChoices): { kind: 'User' | 'Group'; name: string; slu
   return { kind: 'Group', name: `${c.prefix}${SA_GROUP}`, slug: 'serviceaccounts' };
 }
 
-function problemsOf(issuer: string, b: AcceptingSideFacts, c: TrustChoices, apiAudiences: readonly string[], provider: ProviderId | undefined): string[] {
+function problemsOf(issuer: IssuerSpec, b: AcceptingSideFacts, c: TrustChoices, apiAudiences: readonly string[], provider: ProviderId | undefined): string[] {
   const out: string[] = [];
-  if (b.issuer !== undefined && b.issuer === issuer) {
+  if ((provider === 'eks' || provider === 'aks') && (issuer.discoveryUrl || issuer.certificateAuthority)) {
+    // Neither the EKS --oidc structure nor the AKS JWT authenticator has a discovery URL or a CA (managedClusters.ts).
+    out.push(l10n.t('Cluster B ({0}) cannot fetch discovery from A\'s API server: its identity federation has no discovery URL and no CA. A\'s issuer URL itself must serve discovery publicly with a publicly trusted certificate.', provider === 'eks' ? 'EKS' : 'AKS'));
+  }
+  if (provider === 'gke') out.push(l10n.t('Cluster B runs on GKE, which documents no way to accept another cluster\'s ServiceAccount tokens: this configuration cannot be installed there.'));
+  if (b.issuer !== undefined && b.issuer === issuer.url) {
     // validation.go validateURL: "URL must not overlap with disallowed issuers" (B's --service-account-issuer values).
-    out.push(l10n.t('Both clusters use the issuer {0}. Cluster B refuses an authenticator for its own issuer, and a token could not tell the clusters apart. Give cluster A its own issuer: put a new, unique --service-account-issuer first on A (keep the old one after it while its tokens are still in use).', issuer));
+    out.push(l10n.t('Both clusters use the issuer {0}. Cluster B refuses an authenticator for its own issuer, and a token could not tell the clusters apart. Give cluster A its own issuer: put a new, unique --service-account-issuer first on A (keep the old one after it while its tokens are still in use).', issuer.url));
   }
   if (b.minor !== undefined && authenticationConfigApiVersion(b.minor) === undefined) {
     out.push(l10n.t('Cluster B runs Kubernetes 1.{0}: --authentication-config with these fields needs 1.30 or later.', b.minor));
@@ -200,7 +205,7 @@ export function planCrossClusterTrust(a: IssuerSideFacts, b: AcceptingSideFacts,
     documents,
     apiServerFlag,
     expectedUser: { username: mappedUser(c.prefix, m.namespace, m.serviceAccount), groups: [...mappedGroups(c.prefix, m.namespace), 'system:authenticated'] },
-    problems: problemsOf(a.issuer, b, c, a.apiAudiences ?? [a.issuer], providerB),
+    problems: problemsOf(side.issuer, b, c, a.apiAudiences ?? [a.issuer], providerB),
     notes,
     managed,
   };

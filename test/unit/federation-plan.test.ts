@@ -186,16 +186,21 @@ describe('cross-cluster trust: the plan', () => {
   });
 
   it('says what a managed B offers instead of the flag (EKS, AKS with its aks:jwt: prefix, GKE), with the page', () => {
-    const eks = planCrossClusterTrust(A, { ...B, issuer: 'https://oidc.eks.us-east-1.amazonaws.com/id/B1' }, CHOICES);
+    const eksB = { ...B, issuer: 'https://oidc.eks.us-east-1.amazonaws.com/id/B1' };
+    assert.match(planCrossClusterTrust(A, eksB, CHOICES).problems.join(' '), /EKS\) cannot fetch discovery from A's API server/, 'A\'s issuer resolves nowhere: EKS has no discoveryURL');
+    const publicA: IssuerSideFacts = { ...A, issuer: 'https://oidc.prod-a.example.com', issuerDiscovery: 'ok', jwksUri: 'https://oidc.prod-a.example.com/keys', anonymousJwks: 'ok' };
+    assert.deepEqual(planCrossClusterTrust(publicA, eksB, CHOICES).problems, [], 'a public issuer works for EKS');
+    const eks = planCrossClusterTrust(A, eksB, CHOICES);
     assert.match(eks.documents[0].content, /aws eks associate-identity-provider-config .*issuerUrl=https:\/\/kubernetes\.default\.svc\.cluster\.local,clientId=https:\/\/prod-b\.example\.com,usernameClaim=sub,usernamePrefix=prod-a:/);
     assert.match(eks.documents[0].content, /# https:\/\/docs\.aws\.amazon\.com\/cli\/latest\/reference\/eks\/associate-identity-provider-config\.html/);
     const aksIssuer = 'https://eastus.oic.prod-aks.azure.com/tenant/uuid/';
     assert.match(planCrossClusterTrust(A, { ...B, issuer: aksIssuer }, CHOICES).problems.join(' '), /AKS requires mapped names to start with aks:jwt:/);
-    const aks = planCrossClusterTrust(A, { ...B, issuer: aksIssuer }, { ...CHOICES, prefix: 'aks:jwt:prod-a:' });
+    const aks = planCrossClusterTrust(publicA, { ...B, issuer: aksIssuer }, { ...CHOICES, prefix: 'aks:jwt:prod-a:' });
     assert.deepEqual(aks.problems, []);
     assert.match(aks.documents[0].content, /az aks jwtauthenticator add/);
     const gke = planCrossClusterTrust(A, { ...B, issuer: 'https://container.googleapis.com/v1/projects/p/locations/l/clusters/c' }, CHOICES);
     assert.match(gke.documents[0].content, /GKE documents no JWT authenticator/);
+    assert.match(gke.problems.join(' '), /cannot be installed there/);
     assert.match(planCrossClusterTrust(A, { ...B, issuer: undefined }, CHOICES).notes.join(' '), /clash with A's issuer was not checked.*EKS, GKE and AKS/);
   });
 
