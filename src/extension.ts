@@ -10,6 +10,7 @@ import { ErrorReporter } from './common/errors';
 import { Log } from './common/log';
 import type { Services } from './services';
 import { registerExpiry, type ExpiryApi } from './expiry/registerExpiry';
+import { registerFederation } from './federation/registerFederation';
 import { registerHover } from './hover/registerHover';
 import { ClusterSession } from './kube/session';
 import { registerPermissions, type PermissionsApi } from './permissions/registerPermissions';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const permissions = registerPermissions(services);
   registerHover(services);
   registerScaffold(services, permissions.documents);
+  registerFederation(services);
 
   return { services, tree, tokens, tokenStore: tokens.store, expiry, permissions };
 }

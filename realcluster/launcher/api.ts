@@ -63,6 +63,12 @@ export interface RealCluster extends ClusterUnderTest {
   readonly kubeconfigPath: string;
   /** The preset users (client certificates): cluster admin, namespace admin, read-only viewer. */
   readonly users: { readonly admin: PresetUser; readonly namespaceAdmin: PresetUser; readonly viewer: PresetUser };
+  /**
+   * The file given to `--authentication-config` (when the `authenticationConfig` option was set).
+   * kube-apiserver watches it and reloads a valid change without a restart (fsnotify, else every
+   * minute: pkg/kubeapiserver/options/authentication.go): write it in place to change what it accepts.
+   */
+  readonly authenticationConfigPath?: string;
   /** The audit log (JSON lines, policy in `auditPolicyPath`). */
   readonly auditLogPath: string;
   readonly auditPolicyPath: string;

@@ -160,6 +160,7 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
       dir,
       kubeconfigPath,
       users,
+      authenticationConfigPath: files.authenticationConfig,
       auditLogPath: files.auditLog,
       auditPolicyPath: files.auditPolicy,
       logs,

@@ -27,6 +27,7 @@ export const CommandIds = {
   showPermissions: 'k8sTokens.showPermissions',
   whoCan: 'k8sTokens.whoCan',
   deleteRevocableSecret: 'k8sTokens.deleteRevocableSecret',
+  setUpCrossClusterTrust: 'k8sTokens.setUpCrossClusterTrust',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -3,7 +3,7 @@
  * (`untitled:rbac-demo-reader.yaml`), so the tab reads well and Save suggests that file name.
  */
 import * as vscode from 'vscode';
-import { trimChar } from '../text/displayText';
+import { trimChars } from '../text/displayText';
 
 /** `base.yaml`, or `base-2.yaml`, `base-3.yaml`… when an open untitled document already has the name. */
 function freeName(base: string, ext: string): vscode.Uri {
@@ -16,7 +16,7 @@ function freeName(base: string, ext: string): vscode.Uri {
 
 /** Opens `content` in a new untitled document named after `base` (file-name safe), in `language`. */
 export async function openUntitled(base: string, ext: string, language: string, content: string, show = true): Promise<vscode.TextDocument> {
-  const safe = trimChar(base.replace(/[^\w.-]+/g, '-'), '-') || 'untitled';
+  const safe = trimChars(base.replace(/[^\w.-]+/g, '-'), '-') || 'untitled';
   const uri = freeName(safe, ext);
   let doc = await vscode.workspace.openTextDocument(uri);
   const edit = new vscode.WorkspaceEdit();

@@ -169,11 +169,27 @@ function permissionFindings(x: Explanation, facts: TokenClusterFacts, out: Findi
     code: 'permissions',
     severity: s.wildcard ? 'warning' : 'info',
     title: s.wildcard ? l10n.t('In namespace {0} it may do everything', ns) : l10n.t('In namespace {0} it may:', ns),
-    detail: s.incomplete ? `${detail}\n${l10n.t('(The list may be incomplete: the cluster uses more than RBAC.)')}` : detail,
+    detail: [
+      detail,
+      ...(s.incomplete ? [l10n.t('(The list may be incomplete: the cluster uses more than RBAC.)')] : []),
+      // RBAC lists what it could resolve and names what it could not (a binding to a missing role):
+      // those bindings grant nothing until their role exists (plugin/pkg/auth/authorizer/rbac/rbac.go RulesFor).
+      ...(s.evaluationError ? [l10n.t('(Some of its bindings could not be resolved and grant nothing: {0})', s.evaluationError)] : []),
+    ].join('\n'),
   });
 }
 
-/** Findings that say the same as a TokenReview rejection, dropped when that rejection is present. */
+const objectCodes = (what: 'serviceAccount' | 'boundObject'): string[] => ['Deleted', 'Recreated', 'Terminating', 'Ok', 'Unchecked'].map((s) => `${what}${s}`);
+
+/**
+ * What a finding makes redundant: when the key is in the report, the findings it lists say the
+ * same thing less precisely and are left out. Two directions:
+ *   - the cluster's TokenReview answer covers the local guess (`rejected.expired` covers `expired`);
+ *   - a specific cause found locally covers the TokenReview's generic words: kube-apiserver answers
+ *     a token signed elsewhere with "invalid signature" / "invalid bearer token"
+ *     (k8s-token-semantics.md §4), and the JWKS check says WHICH: another issuer, a kid the cluster
+ *     does not publish, or an altered token. The generic answer's text is kept in the cause's detail.
+ */
 const COVERED_BY: Record<string, string[]> = {
   'rejected.expired': ['expired'],
   'rejected.notYetValid': ['notYetValid'],
@@ -184,7 +200,47 @@ const COVERED_BY: Record<string, string[]> = {
   'rejected.secretRecreated': ['boundObjectRecreated'],
   'rejected.nodeRecreated': ['boundObjectRecreated'],
   'rejected.legacyInvalidSince': ['legacyInvalidSince'],
+  // Another issuer explains the unknown kid, the failed signature and the "other" audience at once;
+  // and this cluster's objects of the same name are not the token's (a ServiceAccount "recreated"
+  // here is just another cluster's namesake).
+  issuerMismatch: ['unknownKid', 'badSignature', 'audienceMismatch', 'rejected.signature', 'rejected.unrecognised', 'selfReviewRejected', ...objectCodes('serviceAccount'), ...objectCodes('boundObject')],
+  // A signature this cluster cannot verify ties the token to none of its objects: their uids say nothing.
+  unknownKid: ['rejected.signature', 'rejected.unrecognised', 'selfReviewRejected', ...objectCodes('serviceAccount'), ...objectCodes('boundObject')],
+  badSignature: ['rejected.signature', 'rejected.unrecognised', 'selfReviewRejected', ...objectCodes('serviceAccount'), ...objectCodes('boundObject')],
+  unsupportedAlg: ['rejected.signature', 'rejected.unrecognised', 'selfReviewRejected'],
 };
+
+/** Generic TokenReview answers whose words are kept in the detail of the finding that explains them. */
+const GENERIC_REJECTIONS = new Set(['rejected.signature', 'rejected.unrecognised', 'selfReviewRejected']);
+
+/**
+ * Within one severity, causes come before their consequences: what is wrong with the token itself
+ * (issuer, key, signature), then what the cluster answered, then the objects it belongs to, then
+ * everything else in the order it was found.
+ */
+const CAUSE_RANK: Record<string, number> = { issuerMismatch: 0, unknownKid: 1, badSignature: 1, unsupportedAlg: 1, malformedSignature: 1 };
+const SEVERITY_ORDER: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2, ok: 3 };
+const rankOf = (f: Finding): number => CAUSE_RANK[f.code] ?? (f.code.startsWith('rejected.') ? 2 : 3);
+
+/** Most severe first; within a severity, causes first; otherwise in the order found. */
+export function orderFindings(findings: readonly Finding[]): Finding[] {
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || rankOf(a.f) - rankOf(b.f) || a.i - b.i)
+    .map((e) => e.f);
+}
+
+/** Drops what another finding covers; a generic rejection's words go into the detail of its cause. */
+function withoutRedundant(found: readonly Finding[]): Finding[] {
+  const present = new Set(found.map((f) => f.code));
+  const covered = new Set(found.flatMap((f) => (COVERED_BY[f.code] ?? []).filter((c) => present.has(c))));
+  const out = found.filter((f) => !covered.has(f.code)).map((f) => ({ ...f }));
+  for (const generic of found.filter((f) => covered.has(f.code) && GENERIC_REJECTIONS.has(f.code))) {
+    const cause = out.find((o) => (COVERED_BY[o.code] ?? []).includes(generic.code));
+    if (cause) cause.detail = `${cause.detail}\n${l10n.t('The cluster\'s own answer agrees: {0}', generic.title)}`;
+  }
+  return out;
+}
 
 /** The doctor's report for one token on one cluster. */
 export function diagnoseToken(x: Explanation, facts: TokenClusterFacts): DoctorReport {
@@ -194,7 +250,5 @@ export function diagnoseToken(x: Explanation, facts: TokenClusterFacts): DoctorR
   found.push(...signatureFindings(x, facts, verdict === 'accepted' || found.some((f) => f.code === 'rejected.audience')));
   clusterObjectFindings(x, facts, found);
   permissionFindings(x, facts, found);
-  const covered = new Set(found.flatMap((f) => COVERED_BY[f.code] ?? []));
-  const findings = found.filter((f) => !covered.has(f.code));
-  return { context: facts.context, server: facts.server, verdict, findings };
+  return { context: facts.context, server: facts.server, verdict, findings: orderFindings(withoutRedundant(found)) };
 }

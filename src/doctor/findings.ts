@@ -12,7 +12,15 @@ export interface Finding {
   title: string;
   detail: string;
   fix?: string;
+  /** A command the report offers for this finding, beside its fix. */
+  action?: FindingAction;
 }
+
+/**
+ * What the doctor can offer to do about a finding. `crossClusterTrust`: make the checked cluster
+ * accept tokens of `issuer` (the Set Up Cross-Cluster Trust command, src/federation/).
+ */
+export type FindingAction = { kind: 'crossClusterTrust'; issuer: string };
 
 export interface DoctorReport {
   context: string;

@@ -15,6 +15,8 @@ export interface RulesSummary {
   /** A rule grants every verb on every resource. */
   wildcard: boolean;
   incomplete: boolean;
+  /** The server's evaluationError: bindings it could not resolve (they grant nothing). */
+  evaluationError?: string;
 }
 
 function resourceText(rule: ResourceRule): string {
@@ -29,5 +31,5 @@ export function summarizeRules(r: RulesResult): RulesSummary {
   const wildcard = meaningful.some((rule) => rule.verbs.includes('*') && (rule.resources ?? []).includes('*') && (rule.apiGroups ?? []).includes('*'));
   const lines = meaningful.slice(0, MAX_LINES).map((rule) => `${rule.verbs.join(', ')} ${resourceText(rule)}`);
   if (meaningful.length > MAX_LINES) lines.push(l10n.t('… and {0} more rules', meaningful.length - MAX_LINES));
-  return { lines, wildcard, incomplete: r.incomplete };
+  return { lines, wildcard, incomplete: r.incomplete, evaluationError: r.evaluationError };
 }

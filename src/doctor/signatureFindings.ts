@@ -49,8 +49,9 @@ export function signatureFindings(x: Explanation, facts: TokenClusterFacts, audi
             code: 'issuerMismatch',
             severity: 'error',
             title: l10n.t('Issued by another cluster'),
-            detail: l10n.t('The token\'s issuer is {0}; this cluster ({1}) issues {2}. Tokens do not cross clusters.', c.issuer, facts.context, discovery.issuer),
-            fix: l10n.t('Use the context of the cluster whose issuer is {0}, or mint a token on this cluster.', c.issuer),
+            detail: l10n.t('The token\'s issuer is {0}; this cluster ({1}) issues {2}. Tokens do not cross clusters unless this cluster is configured to trust that issuer.', c.issuer, facts.context, discovery.issuer),
+            fix: l10n.t('Use the context of the cluster whose issuer is {0}, or mint a token on this cluster; or make this cluster trust that issuer (Set Up Cross-Cluster Trust).', c.issuer),
+            action: { kind: 'crossClusterTrust', issuer: c.issuer },
           },
     );
   }

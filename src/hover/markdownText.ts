@@ -50,16 +50,33 @@ export function hoverMarkdown(x: Explanation, links?: HoverLinks): string {
   return parts.join('\n\n');
 }
 
+/**
+ * The mark of a severity: a symbol a reader sees at a glance, and the word for screen readers and
+ * search. Dingbats in text presentation (✔ ✘ ⚠ ℹ, no emoji variation selector): common text fonts
+ * such as DejaVu Sans have them, where colour emoji (✅ ❌) show as empty boxes without an emoji font.
+ */
 function severityMark(s: Severity): string {
   switch (s) {
     case 'error':
-      return l10n.t('Error');
+      return `✘ ${l10n.t('Error')}`;
     case 'warning':
-      return l10n.t('Warning');
+      return `⚠ ${l10n.t('Warning')}`;
     case 'info':
-      return l10n.t('Info');
+      return `ℹ ${l10n.t('Info')}`;
     case 'ok':
-      return l10n.t('OK');
+      return `✔ ${l10n.t('OK')}`;
+  }
+}
+
+/** The verdict's symbol, the same one its findings use: accepted ✔, rejected ✘, not found out ⚠. */
+export function verdictIcon(r: Pick<DoctorReport, 'verdict'>): string {
+  switch (r.verdict) {
+    case 'accepted':
+      return '✔';
+    case 'rejected':
+      return '✘';
+    case 'unknown':
+      return '⚠';
   }
 }
 
@@ -88,18 +105,33 @@ export function countText(findings: readonly Finding[]): string {
   return l10n.t('{0} error(s), {1} warning(s)', errors, warnings);
 }
 
-/** The doctor's report as a Markdown document: verdict, then each finding with its detail and fix. */
+/** The token as the report's title names it: `demo/ci-deployer`, else its subject. */
+export function reportSubject(x: Explanation): string {
+  const c = x.claims;
+  const sa = c.kubernetes?.serviceAccount?.name ?? c.subjectServiceAccount?.name;
+  const ns = c.kubernetes?.namespace ?? c.subjectServiceAccount?.namespace;
+  if (sa) return `${ns ?? '?'}/${sa}`;
+  return c.subject ?? l10n.t('a token without subject');
+}
+
+/**
+ * The doctor's report as a Markdown document: a title naming the token and the context with the
+ * verdict's symbol, the verdict, then each finding (already in order: the real cause first) with
+ * its detail and fix. A fix that an earlier finding already gave is not repeated.
+ */
 export function doctorMarkdown(r: DoctorReport, x: Explanation): string {
   const out: string[] = [];
-  out.push(`# ${escapeMarkdown(l10n.t('Token check against context "{0}"', r.context))}`);
+  out.push(`# ${verdictIcon(r)} ${escapeMarkdown(l10n.t('Token {0} checked against context "{1}"', reportSubject(x), r.context))}`);
   out.push(escapeMarkdown(l10n.t('Server: {0}', r.server)));
   out.push(`**${escapeMarkdown(verdictText(r))}** ${escapeMarkdown(countText(r.findings))}`);
   out.push(`${escapeMarkdown(x.headline)}  \n${escapeMarkdown(x.statusText)}`);
+  const fixes = new Set<string>();
   for (const f of sortFindings(r.findings)) {
     out.push(`## ${escapeMarkdown(`${severityMark(f.severity)}: ${f.title}`)}`);
     // Details can span lines (the permission list): one escaped line each.
     out.push(f.detail.split('\n').map(escapeMarkdown).join('  \n'));
-    if (f.fix) out.push(`**${escapeMarkdown(l10n.t('Fix'))}:** ${escapeMarkdown(f.fix)}`);
+    if (f.fix && !fixes.has(f.fix)) out.push(`**${escapeMarkdown(l10n.t('Fix'))}:** ${escapeMarkdown(f.fix)}`);
+    if (f.fix) fixes.add(f.fix);
   }
   return `${out.join('\n\n')}\n`;
 }

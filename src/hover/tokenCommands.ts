@@ -16,6 +16,7 @@ import type { DoctorReport } from '../doctor/findings';
 import { describeDecodeError, explainJwt, type Explanation } from '../jwt/explain';
 import { ClusterSession } from '../kube/session';
 import { decodedText } from './decodedText';
+import { documentBaseName, tokenIdentity } from './documentNames';
 import { countText, doctorMarkdown, sortFindings, verdictText } from './markdownText';
 import type { TokenDocuments } from './tokenDocuments';
 import { resolveToken } from './tokenSource';
@@ -114,17 +115,29 @@ async function runDoctor(services: Services, token: string, x: Explanation, cont
   );
 }
 
-function notify(report: DoctorReport): void {
+/**
+ * The notification after a check: its kind follows the verdict (accepted: information, rejected:
+ * error, not found out: warning), and a finding that offers an action gets its button, e.g. Set Up
+ * Cross-Cluster Trust for a token of another cluster. The token goes to that command as an
+ * argument, in memory only.
+ */
+async function notify(report: DoctorReport, token: string): Promise<void> {
   const worst = sortFindings(report.findings)[0];
-  const headline = `${verdictText(report)} ${countText(report.findings)}`;
+  const counts = countText(report.findings);
   // Finding titles quote claims and cluster answers.
-  const text = safeMessage(worst && worst.severity === 'error' ? `${headline} ${worst.title}` : headline);
-  if (report.verdict === 'accepted') void vscode.window.showInformationMessage(text);
-  else void vscode.window.showWarningMessage(text);
+  const text = safeMessage(worst && worst.severity === 'error' ? vscode.l10n.t('{0} Cause: {1}. ({2})', verdictText(report), worst.title, counts) : `${verdictText(report)} (${counts})`);
+  const action = report.findings.find((f) => f.action)?.action;
+  const trust = vscode.l10n.t('Set Up Cross-Cluster Trust…');
+  const buttons = action?.kind === 'crossClusterTrust' ? [trust] : [];
+  const show = report.verdict === 'accepted' ? vscode.window.showInformationMessage : report.verdict === 'rejected' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+  const picked = await show(text, ...buttons);
+  if (picked === trust && action?.kind === 'crossClusterTrust') {
+    await vscode.commands.executeCommand(CommandIds.setUpCrossClusterTrust, { token, acceptingContext: report.context, issuer: action.issuer });
+  }
 }
 
-async function showReport(documents: TokenDocuments, content: string): Promise<vscode.Uri> {
-  const uri = documents.add('check', content, 'md');
+async function showReport(documents: TokenDocuments, name: string, identity: string, content: string): Promise<vscode.Uri> {
+  const uri = documents.add(name, identity, content, 'md');
   await showMarkdownPreview(uri);
   return uri;
 }
@@ -135,7 +148,8 @@ export function registerTokenCommands(services: Services, documents: TokenDocume
   registerCommand(context, errors, CommandIds.decodeToken, async (arg: unknown): Promise<DecodeOutcome | undefined> => {
     const d = await decodedToken(services, arg);
     if (!d) return undefined;
-    const editor = await documents.open('decoded', decodedText(d.jwt, d.explanation), 'jsonc');
+    const c = d.explanation.claims;
+    const editor = await documents.open(documentBaseName('decoded', c), tokenIdentity(c), decodedText(d.jwt, d.explanation), 'jsonc');
     return { uri: editor.document.uri, explanation: d.explanation };
   });
 
@@ -148,8 +162,11 @@ export function registerTokenCommands(services: Services, documents: TokenDocume
     const report = await runDoctor(services, d.token, d.explanation, ctx);
     log.info(`token check against ${ctx}: ${report.verdict}; ${report.findings.map((f) => f.code).join(', ')}`);
     const content = doctorMarkdown(report, d.explanation);
-    const uri = args.show ? await showReport(documents, content) : documents.add('check', content, 'md');
-    notify(report);
+    const name = documentBaseName('check', d.explanation.claims, ctx);
+    const identity = tokenIdentity(d.explanation.claims);
+    const uri = args.show ? await showReport(documents, name, identity, content) : documents.add(name, identity, content, 'md');
+    // Not awaited: the notification stays until the user answers it, the command returns now.
+    notify(report, d.token).catch((e: unknown) => errors.report(e, CommandIds.checkToken));
     return { report, uri };
   });
 }

@@ -60,7 +60,8 @@ function factError(e: unknown): FactError {
   return { kind: 'unknown', message: e instanceof Error ? e.message : String(e) };
 }
 
-async function fact<T>(work: () => Promise<T>): Promise<Fact<T>> {
+/** Runs `work`; its error becomes the fact's error (cancellation still ends the whole check). */
+export async function fact<T>(work: () => Promise<T>): Promise<Fact<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (e) {

@@ -6,7 +6,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { ContextCredentials, ExecPlugins, type PreparedCredentials, type TlsMaterial } from './credentials';
+import { ContextCredentials, ExecPlugins, readCredentialFile, type PreparedCredentials, type TlsMaterial } from './credentials';
 import { safeMessage } from '../text/displayText';
 import { KubeError, errorFromNetwork, errorFromResponse } from '../errors/kubeError';
 import type { ResolvedContext } from './kubeconfig';
@@ -142,6 +142,14 @@ export class ContextClient {
     return caData ? Buffer.from(caData, 'base64').toString('utf8') : undefined;
   }
 
+  /** The CA bundle the context trusts (PEM), inline or from its file (a regular file, bounded); undefined when it trusts the system roots. */
+  async caPem(): Promise<string | undefined> {
+    const inline = this.caData();
+    if (inline) return inline;
+    const file = this.resolved.cluster.caFile;
+    return file ? (await readCredentialFile(file)).toString('utf8') : undefined;
+  }
+
   /** The cluster entry as written in the kubeconfig (for exporting). */
   clusterInfo(): { server: string; caData?: string; caFile?: string; skipTLSVerify: boolean; tlsServerName?: string } {
     const c = this.resolved.cluster;
@@ -154,6 +162,14 @@ export class ContextClient {
    */
   withBearerToken(token: string): ContextClient {
     return new ContextClient(this.context, { name: this.context, cluster: this.resolved.cluster, user: { name: 'bearer', token } }, this.options);
+  }
+
+  /**
+   * A client for the same cluster with no credentials at all (TLS trust as the context's), to see
+   * what an anonymous caller gets, e.g. another cluster's API server fetching issuer discovery.
+   */
+  anonymous(): ContextClient {
+    return anonymousClient(this.context, this.resolved.cluster, this.options);
   }
 
   async get<T>(path: string, query?: Record<string, QueryValue>, signal?: AbortSignal): Promise<T> {
@@ -406,4 +422,10 @@ export class ContextClient {
       if (this.inflight === 0) this.destroyAgents();
     });
   }
+}
+
+/** A client without credentials for `cluster` (any https origin, a path allowed), trusting what the cluster entry says. */
+export function anonymousClient(label: string, cluster: { name: string; server: string; caData?: string; caFile?: string; skipTLSVerify?: boolean; tlsServerName?: string }, options: ClientOptions = defaultClientOptions): ContextClient {
+  const trust = { name: cluster.name, server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: cluster.skipTLSVerify ?? false, tlsServerName: cluster.tlsServerName };
+  return new ContextClient(label, { name: label, cluster: trust, user: { name: 'anonymous' } }, options);
 }

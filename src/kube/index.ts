@@ -116,3 +116,4 @@ export type { Clock, ListerWatcher, ListPage, ReflectorOptions, ReflectorState, 
 export { KeyedStore } from './watchStore';
 export type { Item, StoreEvent } from './watchStore';
 export { collectionListerWatcher, jsonLines, toWatchEvent } from './watch';
+export * from './federation';

@@ -4,7 +4,7 @@
  * only when the user saves it; or, for callers that pass a path, a file.
  */
 import * as vscode from 'vscode';
-import { trimChar } from '../text/displayText';
+import { trimChars } from '../text/displayText';
 import { toCsv, toMarkdown, toYaml } from './export';
 import type { PermissionMatrix } from './matrix';
 import type { ExportFormat } from './protocol';
@@ -16,7 +16,7 @@ export type ExportKind = { what: 'matrix'; matrix: PermissionMatrix } | { what: 
 const EXTENSIONS: Record<ExportFormat, string> = { markdown: 'md', yaml: 'yaml', csv: 'csv' };
 
 /** Lower-case letters, digits and dashes only: safe in any file system and readable. */
-const slug = (s: string): string => trimChar(s.toLowerCase().replace(/[^a-z0-9]+/g, '-'), '-').slice(0, 60);
+const slug = (s: string): string => trimChars(s.toLowerCase().replace(/[^a-z0-9]+/g, '-'), '-').slice(0, 60);
 
 
 export function exportName(kind: ExportKind, format: ExportFormat): string {

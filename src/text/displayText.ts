@@ -39,11 +39,21 @@ export function safeMessage(text: string, max = MAX_MESSAGE_LENGTH): string {
   return boundText(neutraliseBidi(redactTokens(scanned)), max);
 }
 
-/** `text` without leading and trailing `ch` (one character); linear, unlike `/^-+|-+$/g` on a run of dashes. */
-export function trimChar(text: string, ch: string): string {
+/**
+ * `text` without leading and trailing characters of `chars` (e.g. `'-'` or `'-.'`): linear, where
+ * `/^-+|-+$/g` is quadratic on a long run of dashes followed by something else.
+ */
+export function trimChars(text: string, chars: string): string {
   let start = 0;
   let end = text.length;
-  while (start < end && text[start] === ch) start++;
-  while (end > start && text[end - 1] === ch) end--;
+  while (start < end && chars.includes(text[start])) start++;
+  while (end > start && chars.includes(text[end - 1])) end--;
   return text.slice(start, end);
+}
+
+/** `text` without trailing characters of `chars`. */
+export function trimEndChars(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1])) end--;
+  return text.slice(0, end);
 }

@@ -131,14 +131,37 @@ describe('Token doctor against the test cluster', () => {
     const f = finding(report, 'unknownKid');
     assert.match(f.detail, /issued by another cluster, or the cluster rotated its signing key/);
     assert.ok(facts.signature.ok && facts.signature.value.refreshed, 'cached keys are refreshed once before blaming the kid');
-    assert.ok(codes(report).includes('rejected.signature'));
+    // The real cause first; the TokenReview's generic "invalid signature" is not a second error with a
+    // second fix, its words are in the cause's detail (issue 12: the real cause first, each fix once).
+    assert.equal(report.findings[0].code, 'unknownKid');
+    assert.ok(!codes(report).includes('rejected.signature'), codes(report).join(', '));
+    assert.match(f.detail, /The cluster's own answer agrees: Rejected: the signature does not verify/);
   });
 
   it('says a token of a cluster with another issuer does not cross clusters', async () => {
     const { report } = await check(await mint({}, foreignClients.client()));
     const f = finding(report, 'issuerMismatch');
     assert.match(f.detail, /https:\/\/oidc\.other\.example\/cluster-b.*Tokens do not cross clusters/);
-    assert.ok(codes(report).includes('rejected.unrecognised'));
+    // Another issuer explains the unknown kid and the cluster's "invalid bearer token": one error, first.
+    // Its demo/ci-deployer is not this cluster's: no "was recreated" for a namesake.
+    assert.equal(report.findings[0].code, 'issuerMismatch');
+    for (const redundant of ['unknownKid', 'rejected.unrecognised', 'rejected.signature', 'audienceMismatch', 'serviceAccountRecreated']) assert.ok(!codes(report).includes(redundant), `${redundant} in ${codes(report).join(', ')}`);
+    assert.match(f.detail, /The cluster's own answer agrees: Rejected: the cluster does not recognise this token/);
+    assert.deepEqual(f.action, { kind: 'crossClusterTrust', issuer: 'https://oidc.other.example/cluster-b' });
+    assert.equal(report.findings.filter((x) => x.severity === 'error').length, 1, JSON.stringify(report.findings, null, 1));
+  });
+
+  it('shows what the rules review could not resolve (evaluationError), not only that it may be incomplete', async () => {
+    const sa = `doctor-dangling-${Date.now().toString(36)}`;
+    await admin.request({ method: 'POST', path: '/api/v1/namespaces/demo/serviceaccounts', body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa } } });
+    await admin.request({
+      method: 'POST',
+      path: '/apis/rbac.authorization.k8s.io/v1/namespaces/demo/rolebindings',
+      body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: sa }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'no-such-role' }, subjects: [{ kind: 'ServiceAccount', name: sa, namespace: 'demo' }] },
+    });
+    const { report, facts } = await check(await mint({ serviceAccount: sa }));
+    assert.ok(facts.rules?.ok && facts.rules.value.evaluationError, JSON.stringify(facts.rules));
+    assert.match(finding(report, 'permissions').detail, /Some of its bindings could not be resolved and grant nothing: .*no-such-role/);
   });
 
   it('detects an altered token', async () => {

@@ -16,7 +16,8 @@ import type { KubeModule } from '../../src/kube/session';
 import type { TokenRequestInput } from '../../src/kube/tokenRequest';
 import type { TestCluster } from '../../testserver/api';
 import { startTestCluster } from '../../testserver/index';
-import { answeringDefaults, getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, type ExtensionApi } from './helpers';
+import { answeringDefaults, captureWorkbench, getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, type ExtensionApi } from './helpers';
+import { noToasts } from './workbenchShots';
 
 
 const codes = (o: CheckOutcome): string[] => o.report.findings.map((f) => f.code);
@@ -81,8 +82,10 @@ describe('Token doctor (Check Token Against Cluster)', () => {
     assert.match(finding(r, 'permissions').detail, /create serviceaccounts\/token/);
     assert.equal(r.uri.scheme, 'k8s-token');
     const text = (await vscode.workspace.openTextDocument(r.uri)).getText();
-    // Markdown with every claim-derived text escaped (`\` before punctuation).
-    assert.ok(text.startsWith('# Token check against context \\"test\\-admin\\"\n'), text);
+    // Markdown with every claim-derived text escaped (`\` before punctuation); the title names the
+    // token and the context, with the verdict's symbol (issue 12), and so does the document.
+    assert.ok(text.startsWith('# ✔ Token demo\\/ci\\-deployer checked against context \\"test\\-admin\\"\n'), text);
+    assert.match(r.uri.path, /^\/check-demo-ci-deployer-on-test-admin(-\d+)?\.md$/);
     assert.ok(text.includes('accepts this token\\.'));
     assert.ok(text.includes('Signed by this cluster'));
     assert.ok(!text.includes(token.split('.')[2]) && !text.includes(token.split('.')[1]), 'no token in the report');
@@ -115,7 +118,9 @@ describe('Token doctor (Check Token Against Cluster)', () => {
     const f = finding(r, 'unknownKid');
     assert.match(f.detail, /issued by another cluster/);
     assert.ok(f.fix, 'with a fix');
-    assert.ok(codes(r).includes('rejected.signature'));
+    // The real cause first, and the TokenReview's generic "invalid signature" only in its detail.
+    assert.equal(r.report.findings[0].code, 'unknownKid');
+    assert.ok(!codes(r).includes('rejected.signature'), codes(r).join(', '));
     // The same token checked against its own cluster is fine.
     assert.equal((await check(await mint({}, 'doctor-other'), 'doctor-other')).report.verdict, 'accepted');
   });
@@ -161,6 +166,36 @@ describe('Token doctor (Check Token Against Cluster)', () => {
     const f = finding(r, 'rejected.invalidated');
     assert.match(f.detail, new RegExp(`bound Secret "${secret.name}" was deleted`));
     assert.ok(f.fix, 'with a fix');
+  });
+
+  it('names each report after its token: the same token again reuses it, another token of the same ServiceAccount gets a -N', async () => {
+    // Earlier checks may still hold the plain name (VS Code disposes closed documents lazily): match the suffix.
+    const name = /^\/check-demo-ci-deployer-on-test-admin(-\d+)?\.md$/;
+    const first = await check(await mint(), 'test-admin', true);
+    const other = await check(await mint({}, 'doctor-other'), 'test-admin', true);
+    assert.match(first.uri.path, name);
+    assert.match(other.uri.path, name);
+    assert.notEqual(other.uri.path, first.uri.path, 'another token of the same ServiceAccount: another document');
+    const token = await mint();
+    const once = await check(token, 'doctor-other');
+    assert.match(once.uri.path, /^\/check-demo-ci-deployer-on-doctor-other(-\d+)?\.md$/);
+    assert.equal((await check(token, 'doctor-other')).uri.path, once.uri.path, 'the same token on the same context: the same document');
+  });
+
+  it('shows the real cause first and each fix once in the rendered report (screenshot)', async () => {
+    // A token of a cluster with the same issuer and another key: the TokenReview says "invalid
+    // signature", the JWKS check says which key is missing. One error, the cause, one fix.
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    const r = await check(await mint({}, 'doctor-other'), 'test-admin', true);
+    await noToasts();
+    const shot = await waitFor(async () => {
+      const c = await captureWorkbench('doctor-report-unknown-kid', { frameUrlIncludes: 'webview', selector: 'h1, h2, strong' });
+      return c.texts.some((t) => t.includes('checked against context')) ? c : undefined;
+    }, 'the rendered report');
+    const headings = shot.texts.filter((t) => t.startsWith('✘') || t.startsWith('⚠') || t.startsWith('ℹ') || t.startsWith('✔'));
+    assert.deepEqual(headings, ['✘ Token demo/ci-deployer checked against context "test-admin"', '✘ Error: No key with this kid in the cluster']);
+    assert.equal(shot.texts.filter((t) => t === 'Fix:').length, 1, `one fix: ${shot.texts.join(' | ')}`);
+    assert.equal(r.report.findings.filter((f) => f.severity === 'error').length, 1, JSON.stringify(r.report.findings));
   });
 
   it('says why a text is not a token instead of calling the cluster', async () => {

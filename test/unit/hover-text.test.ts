@@ -4,6 +4,8 @@ import type { DoctorReport } from '../../src/doctor/findings';
 import { explainJwt, oneLineSummary } from '../../src/jwt/explain';
 import { decodedText } from '../../src/hover/decodedText';
 import { findKubeconfigTokens, isKubeconfigFileName, looksLikeKubeconfig } from '../../src/hover/kubeconfigTokens';
+import fc from 'fast-check';
+import { documentBaseName, slug, tokenIdentity } from '../../src/hover/documentNames';
 import { commandLink, doctorMarkdown, escapeMarkdown, hoverMarkdown, sortFindings } from '../../src/hover/markdownText';
 import { IAT, LEGACY_TOKEN, makeToken, plainTokenPayload, POD_TOKEN } from './jwt-vectors';
 
@@ -141,6 +143,58 @@ describe('Doctor report Markdown', () => {
     assert.ok(md.includes(`line one  \n${escapeMarkdown('line <two>')}`));
     assert.ok(md.includes(escapeMarkdown('rejects this token')));
     assert.ok(!/(?:^|[^\\])\[x/.test(md));
+  });
+
+  it('titles the report with the verdict\'s symbol, the token and the context; each severity has its symbol', () => {
+    const md = doctorMarkdown(report, explain(POD_TOKEN));
+    assert.equal(md.split('\n')[0], `# ✘ ${escapeMarkdown('Token demo/ci-deployer checked against context "prod"')}`);
+    assert.ok(md.includes(`## ✘ ${escapeMarkdown('Error: Expired')}`), md);
+    assert.ok(md.includes(`## ⚠ ${escapeMarkdown('Warning: Legacy')}`));
+    assert.ok(md.includes(`## ✔ ${escapeMarkdown('OK: Signed by this cluster')}`));
+    assert.ok(doctorMarkdown({ ...report, verdict: 'accepted', findings: [] }, explain(POD_TOKEN)).startsWith('# ✔ '));
+    assert.ok(doctorMarkdown({ ...report, verdict: 'unknown', findings: [] }, explain(POD_TOKEN)).startsWith('# ⚠ '));
+  });
+
+  it('gives each fix once: a later finding with the same fix does not repeat it', () => {
+    const fix = 'kubectl create token ci -n demo';
+    const md = doctorMarkdown(
+      {
+        ...report,
+        findings: [
+          { code: 'rejected.expired', severity: 'error', title: 'Expired', detail: 'a', fix },
+          { code: 'serviceAccountTerminating', severity: 'warning', title: 'Terminating', detail: 'b', fix },
+          { code: 'x', severity: 'info', title: 'Other', detail: 'c', fix: 'something else' },
+        ],
+      },
+      explain(POD_TOKEN),
+    );
+    assert.equal(md.split(escapeMarkdown(fix)).length - 1, 1, md);
+    assert.ok(md.includes(escapeMarkdown('something else')));
+    assert.ok(md.indexOf('Terminating') > 0, 'the finding itself stays');
+  });
+});
+
+describe('Decoded and report document names', () => {
+  it('name the token and the context, not a counter', () => {
+    const c = explain(POD_TOKEN).claims;
+    assert.equal(documentBaseName('check', c, 'prod'), 'check-demo-ci-deployer-on-prod');
+    assert.equal(documentBaseName('decoded', c), 'decoded-demo-ci-deployer');
+    assert.equal(documentBaseName('check', explain(LEGACY_TOKEN).claims, 'arn:aws:eks:eu-west-1:1:cluster/Prod'), 'check-openshift-sdn-sdn-on-arn-aws-eks-eu-west-1-1-cluster-prod');
+    assert.equal(documentBaseName('decoded', explain(makeToken({ iss: 'https://idp.example', exp: IAT + 7200 })).claims), 'decoded-token');
+    assert.equal(documentBaseName('decoded', explain(makeToken({ iss: 'https://idp.example', sub: 'Jane Doe/../x', exp: IAT + 7200 })).claims), 'decoded-jane-doe-x');
+    assert.notEqual(tokenIdentity(c), tokenIdentity(explain(LEGACY_TOKEN).claims));
+  });
+
+  it('keep only a-z 0-9 . - from any claim or context text, short, never a path (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 80 }), (sub, context) => {
+        const name = documentBaseName('check', explain(makeToken({ iss: 'https://idp.example', sub, exp: IAT + 7200 })).claims, context);
+        assert.match(name, /^check-[a-z0-9.-]+$/);
+        assert.ok(name.length <= 6 + 40 + 4 + 40, name);
+        assert.match(slug(sub), /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)?$/);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

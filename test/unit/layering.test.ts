@@ -101,6 +101,13 @@ describe('layering: lint rules fire on a violation', function () {
     await assertFires({ file: 'src/errors/probe.ts', code: "import { Log } from '../common/log';\nexport const l = Log;\n" });
   });
 
+  it('src/federation → another feature\'s internals or a higher layer', async () => {
+    await assertFires({ file: 'src/federation/probe.ts', code: "import { mint } from '../tokens/mint';\nexport const m = mint;\n" });
+    await assertFires({ file: 'src/federation/probe.ts', code: "import { registerScaffold } from '../scaffold/registerScaffold';\nexport const r = registerScaffold;\n" });
+    await assertFires({ file: 'src/tokens/probe.ts', code: "import { registerFederation } from '../federation/registerFederation';\nexport const r = registerFederation;\n" });
+    assert.deepEqual(await ruleIds({ file: 'src/federation/probe.ts', code: "import { resolveTarget } from '../tokens/targets';\nimport type { AcceptingClusterFacts } from '../kube/federation';\nexport const r = resolveTarget;\nexport type F = AcceptingClusterFacts;\n" }), []);
+  });
+
   it('a pure layer → vscode', async () => {
     await assertFires({ file: 'src/doctor/probe.ts', code: "import * as vscode from 'vscode';\nexport const w = vscode.window;\n" });
     await assertFires({ file: 'src/kube/probe.ts', code: "import * as vscode from 'vscode';\nexport const w = vscode.window;\n" });
@@ -108,7 +115,7 @@ describe('layering: lint rules fire on a violation', function () {
 
   it('a value import of yaml, in every folder but src/kube/ (the restriction survives the per-folder blocks)', async () => {
     const code = "import { parse } from 'yaml';\nexport const p = parse;\n";
-    for (const dir of ['common', 'errors', 'jwt', 'rbac', 'doctor', 'tree', 'tokens', 'expiry', 'permissions', 'scaffold', 'hover', 'newFolder']) {
+    for (const dir of ['common', 'errors', 'jwt', 'rbac', 'doctor', 'tree', 'tokens', 'expiry', 'permissions', 'scaffold', 'hover', 'federation', 'newFolder']) {
       await assertFires({ file: `src/${dir}/probe.ts`, code });
     }
     await assertFires({ file: 'src/extension.ts', code });
