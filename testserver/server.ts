@@ -18,7 +18,9 @@ import { ApiError, internalError, methodNotAllowed, tooManyRequests, unauthorize
 import { apiHandler, apisHandler, groupVersionHandler, versionHandler } from './handlers/discovery';
 import { jwks, openIdConfiguration } from './handlers/oidc';
 import { openApiV3 } from './handlers/openapi';
-import { createObject, deleteObject, getObject, listObjects, patchObject, updateObject } from './handlers/objects';
+import { applyObject } from './handlers/apply';
+import { deleteObject } from './handlers/deletion';
+import { createObject, getObject, listObjects, patchObject, updateObject } from './handlers/objects';
 import { createToken } from './handlers/tokenRequest';
 import { watchObjects } from './handlers/watch';
 import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from './handlers/reviews';
@@ -203,6 +205,7 @@ export class ApiServer {
       case 'update':
         return updateObject(req, this.svc, rt);
       case 'patch':
+        if (String(req.headers['content-type'] ?? '').split(';')[0].trim() === 'application/apply-patch+yaml') return applyObject(req, this.svc, rt);
         return patchObject(req, this.svc, rt);
       case 'delete':
         return deleteObject(req, this.svc, rt);
