@@ -34,8 +34,9 @@ let external: Promise<ClusterUnderTest> | undefined;
 export function sharedCluster(backend: BackendName): Promise<ClusterUnderTest> {
   switch (backend) {
     case 'testserver':
-      // seed 'empty': only what a fresh kube-apiserver has (system namespaces, default ServiceAccounts, bootstrap RBAC).
-      return (testServer ??= startTestCluster({ seed: 'empty', ...productionLikeOptions() }));
+      // seed 'empty': only what a fresh kube-apiserver has (system namespaces, default ServiceAccounts, bootstrap RBAC);
+      // a second trusted service-account key like the launcher's.
+      return (testServer ??= startTestCluster({ seed: 'empty', serviceAccountKeys: true, ...productionLikeOptions() }));
     case 'kube-apiserver':
       return sharedRealCluster(productionLikeOptions());
     case 'kubeconfig': {

@@ -101,9 +101,13 @@ export class DiffEnv {
   }
 }
 
-/** Declares `describe('<title> [<backend>]', ...)` for every selected backend with a DiffEnv for it. */
-export function forEachBackend(title: string, body: (env: DiffEnv) => void): void {
-  for (const backend of selectedBackends()) {
+/**
+ * Declares `describe('<title> [<backend>]', ...)` for every selected backend with a DiffEnv for it.
+ * `only` limits it to the backends that can do what the tests need (started clusters: their keys,
+ * their etcd), so `npm run test:cluster` against an existing cluster leaves those describes out.
+ */
+export function forEachBackend(title: string, body: (env: DiffEnv) => void, options: { only?: readonly BackendName[] } = {}): void {
+  for (const backend of selectedBackends().filter((b) => !options.only || options.only.includes(b))) {
     describe(`${title} [${backend}]`, function () {
       const env = new DiffEnv(backend);
       this.timeout(env.timeoutMs);
