@@ -145,8 +145,8 @@ export class ApiServer {
       caller = result.user;
       warnings.push(...result.warnings);
     }
-    const user = impersonate(caller, req.headers, authz);
     const info = parseRequestInfo(method, url.pathname, url.searchParams);
+    const user = impersonate(caller, req.rawHeaders, authz, info);
     const attrs: Attributes = { user, ...info };
     const decision = authz.authorize(attrs);
     if (!decision.allowed) throw forbiddenError(attrs, decision.reason);

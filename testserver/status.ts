@@ -130,8 +130,8 @@ export function fieldErrorBody(e: FieldError): string {
   if (e.type === 'Required value' || e.type === 'Forbidden') {
     s = e.type;
   } else {
-    const v = e.value === undefined || e.value === null ? 'null' : e.value;
-    if (typeof v === 'number' || typeof v === 'boolean') s = `${e.type}: ${v}`;
+    const v = e.value === undefined ? null : e.value;
+    if (v === null || typeof v === 'number' || typeof v === 'boolean') s = `${e.type}: ${v}`;
     else if (typeof v === 'string') s = `${e.type}: ${JSON.stringify(v)}`;
     else s = `${e.type}: ${JSON.stringify(v)}`;
   }
