@@ -172,6 +172,11 @@ export interface TestCluster extends ClusterUnderTest {
   setFault(fault: Fault | undefined): void;
   /** Changes token options at run time, as if the API server was restarted with other flags. */
   configure(opts: Pick<TestClusterOptions, 'maxTokenExpirationSeconds' | 'extendTokenExpiration' | 'apiAudiences'>): void;
+  /**
+   * etcd compaction of every revision handed out so far: list continue tokens issued before now
+   * answer 410 Expired (with a fresh continue token in the Status).
+   */
+  compact(): void;
   /** Number of HTTP requests served, by `METHOD path` (without query); for tests of caching and retries. */
   requestCounts(): Map<string, number>;
 }

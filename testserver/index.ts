@@ -92,6 +92,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
       if (next.extendTokenExpiration !== undefined) ctx.config.extendTokenExpiration = next.extendTokenExpiration;
       if (next.apiAudiences !== undefined) ctx.config.apiAudiences = next.apiAudiences.length ? [...next.apiAudiences] : [...issuers];
     },
+    compact: () => store.compact(),
     requestCounts: () => new Map(server.counts),
     async close(): Promise<void> {
       controllers.close();

@@ -25,13 +25,15 @@ export class ApiError extends Error {
     readonly reason: string,
     message: string,
     readonly details?: StatusDetails,
+    /** The Status's ListMeta (a 410 for an expired continue token carries a fresh `continue`). */
+    readonly listMeta?: { continue?: string },
   ) {
     super(message);
   }
 
   /** The Status JSON in Go field order: kind, apiVersion, metadata, status, message, reason, details, code. */
   toStatus(): Record<string, unknown> {
-    const body: Record<string, unknown> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message };
+    const body: Record<string, unknown> = { kind: 'Status', apiVersion: 'v1', metadata: { ...this.listMeta }, status: 'Failure', message: this.message };
     if (this.reason) body.reason = this.reason;
     const details = orderedDetails(this.details);
     if (details) body.details = details;
@@ -159,4 +161,20 @@ export function aggregate(messages: string[]): string {
 
 function dedupe(items: string[]): string[] {
   return [...new Set(items)];
+}
+
+/**
+ * etcd3 `handleCompactedErrorForPaging`: the list snapshot of a continue token was compacted; the
+ * Status carries a token that continues at the latest revision.
+ */
+export function continueExpired(freshContinue: string): ApiError {
+  return new ApiError(
+    410,
+    'Expired',
+    'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, ' +
+      'or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an ' +
+      'inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+    undefined,
+    { continue: freshContinue },
+  );
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KObject } from './api';
 import { apiVersionOf, type ResourceType } from './resources';
-import { alreadyExists, badRequest, notFound } from './status';
+import { alreadyExists, badRequest, continueExpired, notFound } from './status';
 
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface StoreEvent {
@@ -140,6 +140,8 @@ export function rfc3339(ms: number): string {
 
 export class Store {
   private rv = 1000;
+  /** Like etcd's compacted revision: continue tokens of lists made before it answer 410 Expired. */
+  private compactedRv = 0;
   private readonly tables = new Map<ResourceType, Table>();
   private readonly listeners: ((e: StoreEvent) => void)[] = [];
 
@@ -152,6 +154,15 @@ export class Store {
       const i = this.listeners.indexOf(listener);
       if (i >= 0) this.listeners.splice(i, 1);
     };
+  }
+
+  /**
+   * etcd compaction of every revision handed out so far (kube-apiserver's compactor, or etcd
+   * compacted by hand): continue tokens of lists made before now answer 410 Expired.
+   */
+  compact(): void {
+    this.rv++;
+    this.compactedRv = this.rv;
   }
 
   resourceVersion(): string {
@@ -243,7 +254,9 @@ export class Store {
     let nsIndex = 0;
     let nameIndex = 0;
     if (opts.continueToken) {
-      const start = decodeContinue(opts.continueToken);
+      const { start, rv } = decodeContinue(opts.continueToken);
+      // A token with rv -1 continues at the latest revision (the one a 410 hands out).
+      if (rv !== -1 && rv < this.compactedRv) throw continueExpired(encodeContinue(start.endsWith('\u0000') ? start.slice(0, -1) : start, -1));
       const slash = rt.namespaced ? start.indexOf('/') : -1;
       const startNs = slash >= 0 ? start.slice(0, slash) : '';
       const startName = slash >= 0 ? start.slice(slash + 1) : start;
@@ -294,10 +307,10 @@ function encodeContinue(lastKey: string, rv: number): string {
   return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` })).toString('base64');
 }
 
-function decodeContinue(token: string): string {
+function decodeContinue(token: string): { start: string; rv: number } {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { v?: unknown; start?: unknown };
-    if (parsed.v === 'meta.k8s.io/v1' && typeof parsed.start === 'string' && parsed.start.length > 0) return parsed.start;
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { v?: unknown; start?: unknown; rv?: unknown };
+    if (parsed.v === 'meta.k8s.io/v1' && typeof parsed.start === 'string' && parsed.start.length > 0) return { start: parsed.start, rv: typeof parsed.rv === 'number' ? parsed.rv : 0 };
   } catch {
     // fall through to the error below
   }

@@ -23,7 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as k from '../../src/kube/index';
 import type { ClusterUnderTest, KubeconfigOptions } from '../../testserver/api';
-import { selectedBackends, sharedCluster, type BackendName } from './backends';
+import { compactStorage, selectedBackends, sharedCluster, type BackendName } from './backends';
 
 export class DiffEnv {
   /** Scratch namespace of this describe block. */
@@ -77,6 +77,11 @@ export class DiffEnv {
   async serviceAccount(name: string): Promise<string> {
     await this.admin.request({ method: 'POST', path: `/api/v1/namespaces/${this.ns}/serviceaccounts`, body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } } });
     return (await k.getServiceAccount(this.admin, this.ns, name)).uid;
+  }
+
+  /** Compacts the storage (etcd, or the test server's store): continue tokens issued before expire. */
+  compactStorage(): Promise<void> {
+    return compactStorage(this.backend, this.cluster);
   }
 
   /** Polls `probe` every 250 ms until it resolves true (real servers cache authn 10 s, authz briefly). */
