@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto';
 import type { KObject } from './api';
 import type { ServerContext } from './context';
 import { validateName, type NameRule } from './names';
+import { validateRbac } from './rbacValidation';
 import { core, type ResourceType } from './resources';
 import { forbidden, invalid, type FieldError } from './status';
 import { isRecord } from './jwt';
@@ -21,9 +22,9 @@ export function nameRuleOf(rt: ResourceType): NameRule {
 }
 
 /** Defaults, validates and admits an object about to be created or updated; returns the object to store. */
-export function admit(ctx: ServerContext, rt: ResourceType, obj: KObject, op: 'create' | 'update'): KObject {
-  const nameErrors = validateName(obj.metadata.name, nameRuleOf(rt));
-  if (nameErrors.length) throw invalid(rt.kind, rt.group, obj.metadata.name, nameErrors);
+export function admit(ctx: ServerContext, rt: ResourceType, obj: KObject, op: 'create' | 'update', old?: KObject): KObject {
+  const errs = [...validateName(obj.metadata.name, nameRuleOf(rt)), ...validateRbac(rt, obj, old)];
+  if (errs.length) throw invalid(rt.kind, rt.group, obj.metadata.name, errs);
   if (rt === core.secrets) return admitSecret(obj);
   if (rt === core.pods) return op === 'create' ? admitPodCreate(ctx, obj) : validatePod(obj);
   if (rt === core.namespaces) {

@@ -5,6 +5,7 @@
  * priority) comes later and is owned by no one.
  */
 import { isRecord } from './jwt';
+import { defaultRbac } from './rbacValidation';
 import { core, type ResourceType } from './resources';
 
 /** SetDefaults_Container imagePullPolicy: Always for `:latest` or no tag, else IfNotPresent. */
@@ -47,5 +48,6 @@ export function applyDefaults(rt: ResourceType, input: Record<string, unknown>):
   const obj = structuredClone(input);
   if (rt === core.secrets) obj.type ??= 'Opaque';
   if (rt === core.pods && isRecord(obj.spec)) defaultPodSpec(obj.spec);
+  defaultRbac(rt, obj);
   return obj;
 }

@@ -141,7 +141,7 @@ export function replace(req: ApiRequest, svc: Services, rt: ResourceType, old: K
   for (const k of ['generation', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) (fixed.metadata as Record<string, unknown>)[k] = old.metadata[k];
   const candidate = normalizeObject(alreadyManaged ? fixed : recordUpdate(fieldManagerOf(req, svc, rt), old, applyDefaults(rt, fixed)));
   checkEscalation(req, svc, rt, candidate, old);
-  const admitted = admit(svc.ctx, rt, candidate, 'update');
+  const admitted = admit(svc.ctx, rt, candidate, 'update', old);
   if (isDryRun(req)) return render(req, svc, rt, admitted);
   // GuaranteedUpdate writes nothing (and keeps the resourceVersion) when nothing changed.
   if (JSON.stringify(normalizeObject(admitted)) === JSON.stringify(old)) return render(req, svc, rt, old);
