@@ -100,6 +100,35 @@ forEachBackend(
       const verified = await k.verifyWithCluster(env.admin, sign('trusted', claims), { cache: new k.ClusterKeyCache() });
       assert.equal(verified.signature.status, 'verified');
     });
+
+    it('serves the resources the extension writes in discovery, with the same kinds, scopes and verbs', async () => {
+      const wanted = ['serviceaccounts', 'serviceaccounts/token', 'secrets', 'pods', 'configmaps', 'namespaces', 'nodes', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'deployments', 'jobs', 'cronjobs', 'networkpolicies', 'tokenreviews', 'subjectaccessreviews', 'selfsubjectrulesreviews'];
+      const resources = await k.listApiResources(env.admin);
+      const seen = wanted.map((name) => {
+        const r = resources.find((x) => x.resource === name);
+        return r && `${r.group}/${r.version} ${r.resource} ${r.kind} ${r.namespaced ? 'namespaced' : 'cluster'} [${[...r.verbs].sort().join(' ')}]`;
+      });
+      assert.deepEqual(seen, [
+        '/v1 serviceaccounts ServiceAccount namespaced [create delete deletecollection get list patch update watch]',
+        '/v1 serviceaccounts/token TokenRequest namespaced [create]',
+        '/v1 secrets Secret namespaced [create delete deletecollection get list patch update watch]',
+        '/v1 pods Pod namespaced [create delete deletecollection get list patch update watch]',
+        '/v1 configmaps ConfigMap namespaced [create delete deletecollection get list patch update watch]',
+        '/v1 namespaces Namespace cluster [create delete get list patch update watch]',
+        '/v1 nodes Node cluster [create delete deletecollection get list patch update watch]',
+        'rbac.authorization.k8s.io/v1 roles Role namespaced [create delete deletecollection get list patch update watch]',
+        'rbac.authorization.k8s.io/v1 rolebindings RoleBinding namespaced [create delete deletecollection get list patch update watch]',
+        'rbac.authorization.k8s.io/v1 clusterroles ClusterRole cluster [create delete deletecollection get list patch update watch]',
+        'rbac.authorization.k8s.io/v1 clusterrolebindings ClusterRoleBinding cluster [create delete deletecollection get list patch update watch]',
+        'apps/v1 deployments Deployment namespaced [create delete deletecollection get list patch update watch]',
+        'batch/v1 jobs Job namespaced [create delete deletecollection get list patch update watch]',
+        'batch/v1 cronjobs CronJob namespaced [create delete deletecollection get list patch update watch]',
+        'networking.k8s.io/v1 networkpolicies NetworkPolicy namespaced [create delete deletecollection get list patch update watch]',
+        'authentication.k8s.io/v1 tokenreviews TokenReview cluster [create]',
+        'authorization.k8s.io/v1 subjectaccessreviews SubjectAccessReview cluster [create]',
+        'authorization.k8s.io/v1 selfsubjectrulesreviews SelfSubjectRulesReview cluster [create]',
+      ]);
+    });
   },
   { only: ['testserver', 'kube-apiserver'] },
 );
