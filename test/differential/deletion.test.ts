@@ -1,6 +1,6 @@
 /**
- * DELETE as the registry store answers it, the same on every backend: graceful deletion of a
- * scheduled Pod (no kubelet finishes it, so only a grace period of 0 removes it), tokens bound to a
+ * Pods and DELETE, the same on every backend: Pod defaults, the immutable Pod spec (only images
+ * change, also through apply), graceful deletion of a scheduled Pod (no kubelet finishes it, so only a grace period of 0 removes it), tokens bound to a
  * terminating Pod staying valid, unscheduled Pods going at once, preconditions, and the Success
  * Status of an ordinary delete.
  */
@@ -12,7 +12,7 @@ interface PodMeta {
   metadata: { name: string; uid: string; resourceVersion: string; generation?: number; deletionTimestamp?: string; deletionGracePeriodSeconds?: number };
 }
 
-forEachBackend('graceful deletion', (env) => {
+forEachBackend('Pods and deletion', (env) => {
   const node = `k8s-tokens-diff-node-${k.randomSuffix(6)}`;
   const pods = (): string => `/api/v1/namespaces/${env.ns}/pods`;
   const pod = (name: string, nodeName?: string) => ({
@@ -43,6 +43,21 @@ forEachBackend('graceful deletion', (env) => {
       [spec.containers[0].imagePullPolicy, spec.containers[0].terminationMessagePath, spec.containers[0].terminationMessagePolicy],
       ['IfNotPresent', '/dev/termination-log', 'File'],
     );
+  });
+
+  it('lets an apply change a Pod\'s container image but refuses any other change of its spec', async () => {
+    const apply = (spec: Record<string, unknown>) =>
+      env.admin.request({ method: 'PATCH', path: `${pods()}/applied`, query: { fieldManager: 'k8s-sa-tokens' }, body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'applied' }, spec }, headers: { 'content-type': 'application/apply-patch+yaml' } });
+    assert.equal((await apply({ containers: [{ name: 'app', image: 'registry.example/app:1' }] })).status, 201);
+    assert.equal((await apply({ containers: [{ name: 'app', image: 'registry.example/app:2' }] })).status, 200);
+    await assert.rejects(apply({ serviceAccountName: 'runner', containers: [{ name: 'app', image: 'registry.example/app:2' }] }), (e: unknown) => {
+      assert.ok(k.KubeError.is(e, 'invalid'), String(e));
+      const head =
+        'Pod "applied" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,' +
+        '`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)\n';
+      assert.ok(e.message.startsWith(head), e.message);
+      return true;
+    });
   });
 
   it('keeps a scheduled Pod Terminating for its grace period, with its bound token valid, until deleted with a grace period of 0', async () => {
