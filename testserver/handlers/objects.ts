@@ -34,8 +34,6 @@ export function checkEscalation(req: ApiRequest, svc: Services, rt: ResourceType
   new EscalationCheck(svc.ctx.store, svc.authz).check(req.user, rt, req.info.namespace, obj, old);
 }
 
-const render = renderObject;
-
 /** NamespaceLifecycle admission: namespaced writes need an existing namespace. */
 function requireNamespace(svc: Services, rt: ResourceType, ns: string): void {
   if (rt.namespaced && !svc.ctx.store.get(core.namespaces, undefined, ns)) throw notFound('namespaces', '', ns);
@@ -53,7 +51,7 @@ export function checkTypeMeta(rt: ResourceType, body: Record<string, unknown>): 
 
 export function getObject(req: ApiRequest, svc: Services, rt: ResourceType): ApiResponse {
   const obj = svc.ctx.store.mustGet(rt, req.info.namespace, req.info.name);
-  return render(req, svc, rt, obj);
+  return renderObject(req, svc, rt, obj);
 }
 
 export function listObjects(req: ApiRequest, svc: Services, rt: ResourceType): ApiResponse {
@@ -108,10 +106,10 @@ export function createPrepared(req: ApiRequest, svc: Services, rt: ResourceType,
     if (store.get(rt, ns, name)) throw alreadyExists(rt.resource, rt.group, name);
     // Like DryRunnableStorage: never stored, so no resourceVersion.
     delete (admitted.metadata as Record<string, unknown>).resourceVersion;
-    return render(req, svc, rt, admitted, 201);
+    return renderObject(req, svc, rt, admitted, 201);
   }
   const created = store.create(rt, admitted as NewObject);
-  return render(req, svc, rt, created, 201);
+  return renderObject(req, svc, rt, created, 201);
 }
 
 function conflictModified(rt: ResourceType, name: string): ApiError {
@@ -142,12 +140,12 @@ export function replace(req: ApiRequest, svc: Services, rt: ResourceType, old: K
   const candidate = normalizeObject(alreadyManaged ? fixed : recordUpdate(fieldManagerOf(req, svc, rt), old, applyDefaults(rt, fixed)));
   checkEscalation(req, svc, rt, candidate, old);
   const admitted = admit(svc.ctx, rt, candidate, 'update', old);
-  if (isDryRun(req)) return render(req, svc, rt, admitted);
+  if (isDryRun(req)) return renderObject(req, svc, rt, admitted);
   // GuaranteedUpdate writes nothing (and keeps the resourceVersion) when nothing changed.
-  if (JSON.stringify(normalizeObject(admitted)) === JSON.stringify(old)) return render(req, svc, rt, old);
+  if (JSON.stringify(normalizeObject(admitted)) === JSON.stringify(old)) return renderObject(req, svc, rt, old);
   const stored = svc.ctx.store.update(rt, admitted);
   finishDeletionAfterUpdate(svc, rt, stored);
-  return render(req, svc, rt, stored);
+  return renderObject(req, svc, rt, stored);
 }
 
 export function updateObject(req: ApiRequest, svc: Services, rt: ResourceType): ApiResponse {
