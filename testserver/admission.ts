@@ -6,9 +6,10 @@ import { randomInt } from 'node:crypto';
 import type { KObject } from './api';
 import type { ServerContext } from './context';
 import { validateName, type NameRule } from './names';
+import { validateRbac } from './rbacValidation';
 import { core, type ResourceType } from './resources';
 import { forbidden, invalid, type FieldError } from './status';
-import { isRecord } from './jwt';
+import { canonicalJson, isRecord } from './jwt';
 
 export const saTokenSecretType = 'kubernetes.io/service-account-token';
 export const saNameAnnotation = 'kubernetes.io/service-account.name';
@@ -21,11 +22,15 @@ export function nameRuleOf(rt: ResourceType): NameRule {
 }
 
 /** Defaults, validates and admits an object about to be created or updated; returns the object to store. */
-export function admit(ctx: ServerContext, rt: ResourceType, obj: KObject, op: 'create' | 'update'): KObject {
-  const nameErrors = validateName(obj.metadata.name, nameRuleOf(rt));
-  if (nameErrors.length) throw invalid(rt.kind, rt.group, obj.metadata.name, nameErrors);
+export function admit(ctx: ServerContext, rt: ResourceType, obj: KObject, op: 'create' | 'update', old?: KObject): KObject {
+  const errs = [...validateName(obj.metadata.name, nameRuleOf(rt)), ...validateRbac(rt, obj, old)];
+  if (errs.length) throw invalid(rt.kind, rt.group, obj.metadata.name, errs);
   if (rt === core.secrets) return admitSecret(obj);
-  if (rt === core.pods) return op === 'create' ? admitPodCreate(ctx, obj) : validatePod(obj);
+  if (rt === core.pods) {
+    if (op === 'create') return admitPodCreate(ctx, obj);
+    if (old) validatePodUpdate(old, obj);
+    return validatePod(obj);
+  }
   if (rt === core.namespaces) {
     return { ...obj, spec: obj.spec ?? { finalizers: ['kubernetes'] }, status: { phase: 'Active', ...(isRecord(obj.status) ? obj.status : {}) } };
   }
@@ -140,4 +145,37 @@ function validatePod(pod: KObject): KObject {
   });
   if (errs.length) throw invalid('Pod', '', pod.metadata.name, errs);
   return pod;
+}
+
+/** The message head of ValidatePodUpdate's Forbidden error (pkg/apis/core/validation/validation.go). */
+export const podUpdateForbidden =
+  'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,' +
+  '`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
+/**
+ * ValidatePodUpdate: a Pod's spec is immutable but for container images, activeDeadlineSeconds,
+ * added tolerations and a negative grace period set to 1. kube-apiserver appends a diff of its
+ * internal PodSpec; this server appends the changed fields instead.
+ */
+function validatePodUpdate(old: KObject, next: KObject): void {
+  const oldSpec = (isRecord(old.spec) ? old.spec : {}) as Record<string, unknown>;
+  const spec = structuredClone(isRecord(next.spec) ? next.spec : {}) as Record<string, unknown>;
+  for (const field of ['containers', 'initContainers'] as const) {
+    const before = Array.isArray(oldSpec[field]) ? (oldSpec[field] as Container[]) : [];
+    const after = Array.isArray(spec[field]) ? (spec[field] as Container[]) : [];
+    after.forEach((c, i) => {
+      if (isRecord(c) && before[i] && before[i].image !== undefined) c.image = before[i].image;
+    });
+  }
+  spec.activeDeadlineSeconds = oldSpec.activeDeadlineSeconds;
+  const oldTolerations = Array.isArray(oldSpec.tolerations) ? oldSpec.tolerations : [];
+  const tolerations = Array.isArray(spec.tolerations) ? spec.tolerations : [];
+  if (oldTolerations.every((t) => tolerations.some((n) => canonicalJson(n) === canonicalJson(t)))) spec.tolerations = oldSpec.tolerations;
+  if (typeof oldSpec.terminationGracePeriodSeconds === 'number' && oldSpec.terminationGracePeriodSeconds < 0 && spec.terminationGracePeriodSeconds === 1) {
+    spec.terminationGracePeriodSeconds = oldSpec.terminationGracePeriodSeconds;
+  }
+  const changed = [...new Set([...Object.keys(oldSpec), ...Object.keys(spec)])].filter((k) => canonicalJson(oldSpec[k] ?? null) !== canonicalJson(spec[k] ?? null)).sort();
+  if (changed.length) {
+    throw invalid('Pod', '', next.metadata.name, [{ type: 'Forbidden', field: 'spec', detail: `${podUpdateForbidden}\nchanged: ${changed.map((k) => `spec.${k}`).join(', ')}` }]);
+  }
 }

@@ -32,7 +32,30 @@ export interface ClusterUser {
   groups?: string[];
 }
 
+/** A PEM key pair (PKCS#8 private key, SPKI public key). */
+export interface KeyPairPem {
+  privateKeyPem: string;
+  publicKeyPem: string;
+}
+
+/**
+ * The service-account keys of a cluster, for tests that forge tokens: `signing` signs (the
+ * `--service-account-signing-key-file`), `trusted` is a second `--service-account-key-file` whose
+ * tokens verify (in the JWKS too), `unknown` was never given to the server (its kid is unknown).
+ */
+export interface ServiceAccountKeys {
+  signing: KeyPairPem;
+  trusted: KeyPairPem;
+  unknown: KeyPairPem;
+}
+
 export interface TestClusterOptions extends ClusterOptions {
+  /**
+   * Also trust a second key and keep a third the server never sees, like the real-cluster launcher:
+   * the JWKS lists two keys and `serviceAccountKeys` is set. Off by default (key generation costs
+   * about half a second); the differential suite turns it on.
+   */
+  serviceAccountKeys?: boolean;
   /**
    * `--service-account-signing-key-file` contents: a PEM private key (RSA or ECDSA P-256; PKCS#1, SEC1 or
    * PKCS#8). The alg follows the key type and `keyType` is ignored. Default: a fresh key per cluster.
@@ -139,6 +162,11 @@ export interface ClusterUnderTest {
   readonly maxTokenExpirationSeconds: number;
   /** `--service-account-extend-token-expiration`. */
   readonly extendTokenExpiration: boolean;
+  /**
+   * The service-account keys, for forging tokens: always on a real cluster, on the test server when
+   * started with `serviceAccountKeys: true`; not known for an existing cluster.
+   */
+  readonly serviceAccountKeys?: ServiceAccountKeys;
   /** A kubeconfig YAML text for this cluster: one context, the admin unless `token`/`user` say otherwise. */
   kubeconfig(opts?: KubeconfigOptions): string;
   /** Writes kubeconfig(opts) to `file` (mode 0600) and returns the path. */

@@ -11,11 +11,12 @@
  * real server reports as `duplicate field "<path>"`, are lost by JSON.parse and not reported.
  */
 import type { ApiRequest } from './http';
+import { canonicalJson } from './jwt';
 import type { ResourceType } from './resources';
 import { badRequest, invalid } from './status';
 
 /** 'any': not checked further (scalars, maps, opaque parts); fields: an object; items: an array. */
-type Schema = 'any' | { fields: Record<string, Schema> } | { items: Schema };
+export type Schema = 'any' | { fields: Record<string, Schema> } | { items: Schema };
 
 const any = 'any' as const;
 const obj = (...names: string[]): Schema => ({ fields: Object.fromEntries(names.map((n) => [n, any])) });
@@ -47,6 +48,11 @@ const schemas: Record<string, Schema> = {
   ClusterRoleBinding: kindSchema({ subjects: { items: subject }, roleRef }),
 };
 
+/** The schema of a kind, when this server knows its fields. */
+export function schemaOf(kind: string): Schema | undefined {
+  return schemas[kind];
+}
+
 /** Paths of the fields `value` has that `schema` does not know, in document order. */
 export function unknownFields(schema: Schema, value: unknown, path = ''): string[] {
   if (schema === 'any' || value === null || typeof value !== 'object') return [];
@@ -59,7 +65,62 @@ export function unknownFields(schema: Schema, value: unknown, path = ''): string
   });
 }
 
+/**
+ * The object as decoding into Go types leaves it: fields the schema does not know are dropped (they
+ * are reported, not stored). Returns a copy.
+ */
+export function withoutUnknownFields<T>(kind: string, value: T): T {
+  const schema = schemas[kind];
+  if (!schema) return value;
+  const strip = (s: Schema, v: unknown): unknown => {
+    if (s === 'any' || v === null || typeof v !== 'object') return v;
+    if ('items' in s) return Array.isArray(v) ? v.map((item) => strip(s.items, item)) : v;
+    if (Array.isArray(v)) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, child] of Object.entries(v)) if (s.fields[k] !== undefined) out[k] = strip(s.fields[k], child);
+    return out;
+  };
+  return strip(schema, value) as T;
+}
+
 const DIRECTIVES = ['', 'Ignore', 'Strict', 'Warn'];
+
+/** The `fieldValidation` directive, or the 422 kube-apiserver answers for an unknown one. */
+function directiveOf(req: ApiRequest, options: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): string {
+  const directive = req.query.get('fieldValidation') ?? '';
+  if (!DIRECTIVES.includes(directive)) {
+    throw invalid(options, 'meta.k8s.io', '', [{ type: 'Unsupported value', field: 'fieldValidation', value: directive, detail: `supported values: ${DIRECTIVES.map((d) => JSON.stringify(d)).join(', ')}` }]);
+  }
+  return directive;
+}
+
+/** Go's `%v` of a decoded JSON value (`map[a:1 b:[x y]]`). */
+function goValue(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(goValue).join(' ')}]`;
+  if (v && typeof v === 'object') return `map[${Object.keys(v).sort().map((k) => `${k}:${goValue((v as Record<string, unknown>)[k])}`).join(' ')}]`;
+  return v === null ? '<nil>' : String(v);
+}
+
+/**
+ * `fieldValidation` of a JSON, merge or strategic merge patch (handlers/patch.go): unknown fields of
+ * the patched object (of the patch itself for a strategic merge patch, `patchDoc`), sorted as Go
+ * marshals a map; Strict answers 422 on the `patch` field with the document in the message.
+ */
+export function validatePatchedFields(req: ApiRequest, rt: ResourceType, patched: Record<string, unknown>, patchDoc?: Record<string, unknown>): void {
+  const directive = directiveOf(req, 'PatchOptions');
+  const schema = schemas[rt.kind];
+  if (!schema || directive === 'Ignore') return;
+  const checked = patchDoc ?? patched;
+  const sorted = JSON.parse(canonicalJson(checked)) as Record<string, unknown>;
+  const unknown = unknownFields(schema, sorted).filter((p) => !p.split('.').some((seg) => seg.startsWith('$')));
+  if (unknown.length === 0) return;
+  const texts = unknown.map((p) => `unknown field "${p}"`);
+  if (directive === 'Strict') {
+    const doc = patchDoc ? goValue(sorted) : canonicalJson(checked);
+    throw invalid('', '', '', [{ type: 'Invalid value', field: 'patch', value: doc, detail: `strict decoding error: ${texts.join(', ')}` }]);
+  }
+  req.warnings.push(...texts);
+}
 
 /**
  * Applies `?fieldValidation=` to a decoded JSON body: adds warnings (Warn, default), throws the
@@ -67,11 +128,7 @@ const DIRECTIVES = ['', 'Ignore', 'Strict', 'Warn'];
  * Protobuf bodies have no unknown fields (typed messages); review kinds are not checked.
  */
 export function validateFields(req: ApiRequest, rt: ResourceType, body: Record<string, unknown>, verb: 'create' | 'update'): void {
-  const directive = req.query.get('fieldValidation') ?? '';
-  if (!DIRECTIVES.includes(directive)) {
-    const options = verb === 'create' ? 'CreateOptions' : 'UpdateOptions';
-    throw invalid(options, 'meta.k8s.io', '', [{ type: 'Unsupported value', field: 'fieldValidation', value: directive, detail: `supported values: ${DIRECTIVES.map((d) => JSON.stringify(d)).join(', ')}` }]);
-  }
+  const directive = directiveOf(req, verb === 'create' ? 'CreateOptions' : 'UpdateOptions');
   const schema = schemas[rt.kind];
   if (!schema || directive === 'Ignore' || String(req.headers['content-type'] ?? '').startsWith('application/vnd.kubernetes.protobuf')) return;
   const unknown = unknownFields(schema, body);

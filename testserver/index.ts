@@ -8,7 +8,7 @@ import { Authenticator } from './authn';
 import type { ServerContext } from './context';
 import { Controllers } from './controllers';
 import { FaultInjector } from './faults';
-import { nextSigningKey, signingKeyFromPem } from './jwt';
+import { generateSigningKey, keyPairPem, nextSigningKey, signingKeyFromPem } from './jwt';
 import { kubeconfigYaml } from './kubeconfig';
 import { tokenConfig, validateOptions } from './options';
 import { Authorizer } from './rbac';
@@ -18,7 +18,7 @@ import { ApiServer } from './server';
 import { Store, type NewObject } from './store';
 import { createServingTls } from './tls';
 
-export type { ClusterOptions, ClusterUnderTest, ClusterUser, Fault, KObject, KubeconfigOptions, TestCluster, TestClusterOptions } from './api';
+export type { ClusterOptions, ClusterUnderTest, ClusterUser, Fault, KeyPairPem, KObject, KubeconfigOptions, ServiceAccountKeys, TestCluster, TestClusterOptions } from './api';
 export { closedPort } from './ports';
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -26,6 +26,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
   const now = opts.now ?? Date.now;
   const issuers = tokens.issuers;
   const [tls, signingKey] = await Promise.all([createServingTls(), opts.signingKeyPem ? Promise.resolve(signingKeyFromPem(opts.signingKeyPem)) : nextSigningKey(opts.keyType ?? 'RS256')]);
+  const extraKeys = opts.serviceAccountKeys ? await Promise.all([generateSigningKey(signingKey.alg), generateSigningKey(signingKey.alg)]) : undefined;
   const store = new Store(now, opts.watchHistoryEvents);
   const ctx: ServerContext = {
     config: {
@@ -34,7 +35,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
       tokenSuccessCacheTtlMs: opts.tokenSuccessCacheTtlMs ?? 0,
       watchBookmarkIntervalMs: opts.watchBookmarkIntervalMs ?? 60_000,
     },
-    keys: [signingKey],
+    keys: extraKeys ? [signingKey, extraKeys[0]] : [signingKey],
     store,
     now,
     caPem: tls.caPem,
@@ -70,6 +71,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     get extendTokenExpiration() {
       return ctx.config.extendTokenExpiration;
     },
+    serviceAccountKeys: extraKeys && { signing: keyPairPem(signingKey), trusted: keyPairPem(extraKeys[0]), unknown: keyPairPem(extraKeys[1]) },
     kubeconfig,
     writeKubeconfig(file: string, k?: KubeconfigOptions): string {
       mkdirSync(dirname(file), { recursive: true });

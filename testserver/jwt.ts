@@ -60,6 +60,11 @@ export function signingKeyFromPem(pem: string): SigningKey {
   return { alg, kid: keyId(publicKey), privateKey, publicKey };
 }
 
+/** The key as PEM text (PKCS#8 private, SPKI public), as the real-cluster launcher hands its keys out. */
+export function keyPairPem(key: SigningKey): { privateKeyPem: string; publicKeyPem: string } {
+  return { privateKeyPem: String(key.privateKey.export({ type: 'pkcs8', format: 'pem' })), publicKeyPem: String(key.publicKey.export({ type: 'spki', format: 'pem' })) };
+}
+
 export function publicJwk(key: Pick<SigningKey, 'alg' | 'kid' | 'publicKey'>): PublicJwk {
   const jwk = key.publicKey.export({ format: 'jwk' });
   if (key.alg === 'ES256') {

@@ -9,8 +9,8 @@ const dns1123LabelRe = new RegExp(`^${dns1123LabelFmt}$`);
 
 export type NameRule = 'subdomain' | 'label' | 'pathSegment';
 
-export function validateName(name: string, rule: NameRule): FieldError[] {
-  const field = 'metadata.name';
+/** The errors of `name` under `rule`, reported at `field` (the object's name by default). */
+export function validateName(name: string, rule: NameRule, field = 'metadata.name'): FieldError[] {
   if (!name) return [{ type: 'Required value', field, detail: 'name or generateName is required' }];
   const errs: FieldError[] = [];
   if (rule === 'pathSegment') {

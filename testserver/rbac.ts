@@ -120,7 +120,8 @@ export class Authorizer {
       return true;
     });
     if (reason) return { allowed: true, reason };
-    return { allowed: false, reason: errors.length ? `RBAC: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}` : '' };
+    // The union of authorizers prefixes each NoOpinion reason with the authorizer's name (union.go).
+    return { allowed: false, reason: errors.length ? `rbac: RBAC: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}` : '' };
   }
 
   /** Rules that apply to the user in the namespace (SelfSubjectRulesReview). */

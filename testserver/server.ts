@@ -18,7 +18,9 @@ import { ApiError, internalError, methodNotAllowed, resourceExpired, tooManyRequ
 import { apiHandler, apisHandler, groupVersionHandler, versionHandler } from './handlers/discovery';
 import { jwks, openIdConfiguration } from './handlers/oidc';
 import { openApiV3 } from './handlers/openapi';
-import { createObject, deleteObject, getObject, listObjects, patchObject, updateObject } from './handlers/objects';
+import { applyObject } from './handlers/apply';
+import { deleteObject } from './handlers/deletion';
+import { createObject, getObject, listObjects, patchObject, updateObject } from './handlers/objects';
 import { createToken } from './handlers/tokenRequest';
 import { watchObjects } from './handlers/watch';
 import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from './handlers/reviews';
@@ -152,8 +154,8 @@ export class ApiServer {
       caller = result.user;
       warnings.push(...result.warnings);
     }
-    const user = impersonate(caller, req.headers, authz);
     const info = parseRequestInfo(method, url.pathname, url.searchParams);
+    const user = impersonate(caller, req.rawHeaders, authz, info);
     const attrs: Attributes = { user, ...info };
     const decision = authz.authorize(attrs);
     if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
@@ -212,6 +214,7 @@ export class ApiServer {
       case 'update':
         return updateObject(req, this.svc, rt);
       case 'patch':
+        if (String(req.headers['content-type'] ?? '').split(';')[0].trim() === 'application/apply-patch+yaml') return applyObject(req, this.svc, rt);
         return patchObject(req, this.svc, rt);
       case 'delete':
         return deleteObject(req, this.svc, rt);

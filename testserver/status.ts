@@ -137,8 +137,8 @@ export function fieldErrorBody(e: FieldError): string {
   if (e.type === 'Required value' || e.type === 'Forbidden') {
     s = e.type;
   } else {
-    const v = e.value === undefined || e.value === null ? 'null' : e.value;
-    if (typeof v === 'number' || typeof v === 'boolean') s = `${e.type}: ${v}`;
+    const v = e.value === undefined ? null : e.value;
+    if (v === null || typeof v === 'number' || typeof v === 'boolean') s = `${e.type}: ${v}`;
     else if (typeof v === 'string') s = `${e.type}: ${JSON.stringify(v)}`;
     else s = `${e.type}: ${JSON.stringify(v)}`;
   }
@@ -166,4 +166,20 @@ export function aggregate(messages: string[]): string {
 
 function dedupe(items: string[]): string[] {
   return [...new Set(items)];
+}
+
+/**
+ * etcd3 `handleCompactedErrorForPaging`: the list snapshot of a continue token was compacted; the
+ * Status carries a token that continues at the latest revision.
+ */
+export function continueExpired(freshContinue: string): ApiError {
+  return new ApiError(
+    410,
+    'Expired',
+    'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, ' +
+      'or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an ' +
+      'inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+    undefined,
+    { continue: freshContinue },
+  );
 }

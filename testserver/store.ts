@@ -145,11 +145,11 @@ export function rfc3339(ms: number): string {
 
 export class Store {
   private rv = 1000;
+  /** Like etcd's compacted revision: continue tokens of lists made before it answer 410 Expired. */
+  private compactedRv = 0;
   private readonly tables = new Map<ResourceType, Table>();
   private readonly listeners: ((e: StoreEvent) => void)[] = [];
   private readonly history: History;
-  /** Like etcd's compacted revision: continue tokens from before it answer 410 Expired. */
-  private compactedRv = 0;
 
   constructor(
     private readonly now: () => number,

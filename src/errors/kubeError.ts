@@ -159,6 +159,14 @@ function kindForStatus(status: number, reason: string | undefined): KubeErrorKin
   }
 }
 
+/** Longest continue token or resourceVersion kept from a Status (etcd's are well under 1 KB). */
+const MAX_OPAQUE_TOKEN = 4096;
+
+/** `o` without its undefined fields. */
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** A text field of a cluster answer, if it is a string: bounded, redacted, bidi neutralised. */
 export const clusterText = (v: unknown): string | undefined => (typeof v === 'string' ? safeMessage(v, MAX_CLUSTER_TEXT) : undefined);
 const text = clusterText;
@@ -177,16 +185,29 @@ function readStatus(parsed: unknown): StatusBody | undefined {
   if (typeof d === 'object' && d !== null && !Array.isArray(d)) {
     const details = d as Record<string, unknown>;
     const causes = Array.isArray(details.causes) ? details.causes.slice(0, MAX_CAUSES) : [];
-    body.details = {
+    // Only the fields the server sent: an absent field stays absent, as in the Status itself.
+    body.details = definedOnly({
       name: text(details.name),
       group: text(details.group),
       kind: text(details.kind),
-      causes: causes.map((c: unknown) => {
-        const cause = (typeof c === 'object' && c !== null ? c : {}) as Record<string, unknown>;
-        return { reason: text(cause.reason), message: text(cause.message), field: text(cause.field) };
-      }),
+      causes: Array.isArray(details.causes)
+        ? causes.map((c: unknown) => {
+            const cause = (typeof c === 'object' && c !== null ? c : {}) as Record<string, unknown>;
+            return definedOnly({ reason: text(cause.reason), message: text(cause.message), field: text(cause.field) });
+          })
+        : undefined,
       retryAfterSeconds: seconds(details.retryAfterSeconds),
-    };
+    });
+  }
+  // ListMeta of a 410 for an expired continue token: the fresh token to go on with. A continue
+  // token is opaque base64 (of JSON, so it looks like a JWT to the redactor) and no credential:
+  // kept as is when it has that shape and a sane length, dropped otherwise.
+  const m = p.metadata;
+  if (typeof m === 'object' && m !== null && !Array.isArray(m)) {
+    const meta = m as Record<string, unknown>;
+    const opaque = (v: unknown): string | undefined => (typeof v === 'string' && v.length <= MAX_OPAQUE_TOKEN && /^[\w+/=-]*$/.test(v) ? v : undefined);
+    const metadata = definedOnly({ continue: opaque(meta.continue), resourceVersion: opaque(meta.resourceVersion) });
+    if (Object.keys(metadata).length > 0) body.metadata = metadata;
   }
   return body;
 }

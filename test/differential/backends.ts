@@ -9,7 +9,8 @@
  *     selected automatically when that variable is set (`npm run test:cluster`).
  * Both started backends get the same token flags: `productionLikeOptions()` of testserver/options.ts.
  */
-import type { ClusterUnderTest } from '../../testserver/api';
+import type { ClusterUnderTest, TestCluster } from '../../testserver/api';
+import type { RealCluster } from '../../realcluster/launcher/api';
 import { startTestCluster } from '../../testserver/index';
 import { productionLikeOptions } from '../../testserver/options';
 import { closeSharedRealClusters, sharedRealCluster } from '../../realcluster/launcher/index';
@@ -34,8 +35,9 @@ let external: Promise<ClusterUnderTest> | undefined;
 export function sharedCluster(backend: BackendName): Promise<ClusterUnderTest> {
   switch (backend) {
     case 'testserver':
-      // seed 'empty': only what a fresh kube-apiserver has (system namespaces, default ServiceAccounts, bootstrap RBAC).
-      return (testServer ??= startTestCluster({ seed: 'empty', ...productionLikeOptions() }));
+      // seed 'empty': only what a fresh kube-apiserver has (system namespaces, default ServiceAccounts, bootstrap RBAC);
+      // a second trusted service-account key like the launcher's.
+      return (testServer ??= startTestCluster({ seed: 'empty', serviceAccountKeys: true, ...productionLikeOptions() }));
     case 'kube-apiserver':
       return sharedRealCluster(productionLikeOptions());
     case 'kubeconfig': {
@@ -52,4 +54,28 @@ export async function closeSharedClusters(): Promise<void> {
   testServer = external = undefined;
   for (const c of started) await (await c?.catch(() => undefined))?.close();
   await closeSharedRealClusters();
+}
+
+/** A call to etcd's v3 JSON gateway (keys and values base64, revisions as strings). */
+async function etcd(url: string, api: string, body: Record<string, unknown>): Promise<{ header: { revision: string } }> {
+  const res = await fetch(`${url}/v3/${api}`, { method: 'POST', body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`etcd ${api}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as { header: { revision: string } };
+}
+
+/**
+ * Compacts the backend's storage at its current revision, so list continue tokens issued before
+ * expire (410). On a real cluster this is what kube-apiserver's own compactor does every
+ * `--etcd-compaction-interval` (etcd3/compact.go): record the revision in `compact_rev_key`, which
+ * every kube-apiserver watches (the watch cache then drops its older list snapshots; it polls
+ * every 15 s), and compact etcd.
+ */
+export async function compactStorage(backend: BackendName, cluster: ClusterUnderTest): Promise<void> {
+  if (backend === 'testserver') return (cluster as TestCluster).compact();
+  if (backend !== 'kube-apiserver') throw new Error(`cannot compact the storage of an existing cluster (${backend})`);
+  const { etcdUrl } = cluster as RealCluster;
+  const b64 = (s: string): string => Buffer.from(s).toString('base64');
+  const { revision } = (await etcd(etcdUrl, 'kv/range', { key: b64('compact_rev_key') })).header;
+  await etcd(etcdUrl, 'kv/put', { key: b64('compact_rev_key'), value: b64(revision) });
+  await etcd(etcdUrl, 'kv/compaction', { revision, physical: true });
 }

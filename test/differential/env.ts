@@ -23,7 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as k from '../../src/kube/index';
 import type { ClusterUnderTest, KubeconfigOptions } from '../../testserver/api';
-import { selectedBackends, sharedCluster, type BackendName } from './backends';
+import { compactStorage, selectedBackends, sharedCluster, type BackendName } from './backends';
 
 export class DiffEnv {
   /** Scratch namespace of this describe block. */
@@ -79,6 +79,11 @@ export class DiffEnv {
     return (await k.getServiceAccount(this.admin, this.ns, name)).uid;
   }
 
+  /** Compacts the storage (etcd, or the test server's store): continue tokens issued before expire. */
+  compactStorage(): Promise<void> {
+    return compactStorage(this.backend, this.cluster);
+  }
+
   /** Polls `probe` every 250 ms until it resolves true (real servers cache authn 10 s, authz briefly). */
   async eventually(probe: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -101,9 +106,13 @@ export class DiffEnv {
   }
 }
 
-/** Declares `describe('<title> [<backend>]', ...)` for every selected backend with a DiffEnv for it. */
-export function forEachBackend(title: string, body: (env: DiffEnv) => void): void {
-  for (const backend of selectedBackends()) {
+/**
+ * Declares `describe('<title> [<backend>]', ...)` for every selected backend with a DiffEnv for it.
+ * `only` limits it to the backends that can do what the tests need (started clusters: their keys,
+ * their etcd), so `npm run test:cluster` against an existing cluster leaves those describes out.
+ */
+export function forEachBackend(title: string, body: (env: DiffEnv) => void, options: { only?: readonly BackendName[] } = {}): void {
+  for (const backend of selectedBackends().filter((b) => !options.only || options.only.includes(b))) {
     describe(`${title} [${backend}]`, function () {
       const env = new DiffEnv(backend);
       this.timeout(env.timeoutMs);

@@ -77,4 +77,51 @@ forEachBackend('TokenRequest flags and bound objects', (env) => {
       return true;
     });
   });
+
+  it('binds a token to a Secret and to a Node, with their names and uids in the claims', async () => {
+    const secret = await k.createRevocableSecret(env.admin, env.ns, sa);
+    const secretUid = (await k.secretUid(env.admin, env.ns, secret.name)) as string;
+    const bySecret = claimsOf((await k.requestToken(env.admin, { namespace: env.ns, serviceAccount: sa, boundObjectRef: { kind: 'Secret', name: secret.name, uid: secretUid } })).token);
+    assert.deepEqual((bySecret['kubernetes.io'] as { secret?: unknown }).secret, { name: secret.name, uid: secretUid });
+    const nodeUid = (await env.admin.get<{ metadata: { uid: string } }>(`/api/v1/nodes/${node}`)).metadata.uid;
+    const byNode = await k.requestToken(env.admin, { namespace: env.ns, serviceAccount: sa, expirationSeconds: 3607, boundObjectRef: { kind: 'Node', name: node } });
+    const claims = claimsOf(byNode.token);
+    assert.deepEqual((claims['kubernetes.io'] as BoundClaims).node, { name: node, uid: nodeUid });
+    // Only a Pod-bound 3607 s token is extended.
+    assert.equal(claims.exp - claims.iat, 3607);
+    assert.equal((await k.tokenReview(env.admin, byNode.token)).authenticated, true);
+  });
+
+  it('does not extend a pod-bound 3607 s token that asks for other audiences', async () => {
+    const pod = await env.admin.get<{ metadata: { uid: string } }>(`/api/v1/namespaces/${env.ns}/pods/bound`);
+    const res = await k.requestToken(env.admin, { namespace: env.ns, serviceAccount: sa, expirationSeconds: 3607, audiences: ['vault', 'other.example'], boundObjectRef: { kind: 'Pod', name: 'bound', uid: pod.metadata.uid } });
+    const claims = claimsOf(res.token);
+    assert.deepEqual(claims.aud, ['vault', 'other.example']);
+    assert.equal(claims.exp - claims.iat, 3607);
+    assert.equal((claims['kubernetes.io'] as BoundClaims).warnafter, undefined);
+  });
+
+  it('refuses bound objects that are missing, recreated or of a kind that cannot be bound, and durations above 2^32 s', async () => {
+    const raw = (spec: Record<string, unknown>) =>
+      env.admin.request({ method: 'POST', path: `/api/v1/namespaces/${env.ns}/serviceaccounts/${sa}/token`, body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec } });
+    const fails = async (spec: Record<string, unknown>, status: number, message: string): Promise<void> => {
+      await assert.rejects(raw(spec), (e: unknown) => {
+        assert.ok(k.KubeError.is(e), String(e));
+        assert.deepEqual([e.status, e.message], [status, message]);
+        return true;
+      }, JSON.stringify(spec));
+    };
+    await fails({ boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'ghost' } }, 404, 'pods "ghost" not found');
+    await fails({ boundObjectRef: { kind: 'Secret', apiVersion: 'v1', name: 'ghost' } }, 404, 'secrets "ghost" not found');
+    await fails({ boundObjectRef: { kind: 'Node', apiVersion: 'v1', name: `${node}-ghost` } }, 404, `nodes "${node}-ghost" not found`);
+    await fails(
+      { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'bound', uid: 'not-the-uid' } },
+      409,
+      'Operation cannot be fulfilled on Pod "bound": the UID in the bound object reference (not-the-uid) does not match the UID in record. The object might have been deleted and then recreated',
+    );
+    await fails({ boundObjectRef: { kind: 'ConfigMap', apiVersion: 'v1', name: 'kube-root-ca.crt' } }, 400, 'cannot bind token to object of type /v1, Kind=ConfigMap');
+    await fails({ boundObjectRef: { kind: 'Pod', apiVersion: 'apps/v1', name: 'bound' } }, 400, 'cannot bind token to object of type apps/v1, Kind=Pod');
+    await fails({ expirationSeconds: 2 ** 32 + 1 }, 422, `TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: ${2 ** 32 + 1}: may not specify a duration larger than 2^32 seconds`);
+  });
 });
+

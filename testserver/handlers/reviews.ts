@@ -6,6 +6,7 @@ import type { UserInfo } from '../context';
 import { json, parseJsonObject, type ApiRequest, type ApiResponse, type Services } from '../http';
 import { isRecord } from '../jwt';
 import type { Attributes, PolicyRule } from '../rbac';
+import { rfc3339 } from '../store';
 import { badRequest, invalid, type FieldError } from '../status';
 
 function userInfoJson(u: UserInfo): Record<string, unknown> {
@@ -33,8 +34,9 @@ export function tokenReview(req: ApiRequest, svc: Services): ApiResponse {
   return json(201, { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: {}, spec: outSpec, status });
 }
 
-export function selfSubjectReview(req: ApiRequest): ApiResponse {
-  return json(201, { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: {}, status: { userInfo: userInfoJson(req.user) } });
+export function selfSubjectReview(req: ApiRequest, svc: Services): ApiResponse {
+  const metadata = { creationTimestamp: rfc3339(svc.ctx.now()) };
+  return json(201, { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata, status: { userInfo: userInfoJson(req.user) } });
 }
 
 interface ReviewSpec {
@@ -46,15 +48,25 @@ interface ReviewSpec {
   extra?: Record<string, string[]>;
 }
 
-function attributesOf(kind: string, name: string, spec: ReviewSpec, user: UserInfo): Attributes {
+/**
+ * ValidateSubjectAccessReviewSpec; the REST storages report it as `NewInvalid(Kind(""), "", errs)`,
+ * the Kind being empty once decoded: `.authorization.k8s.io "" is invalid: ...`.
+ */
+function validateSpec(spec: ReviewSpec, needsSubject: boolean, extra: FieldError[] = []): void {
+  const errs: FieldError[] = [];
+  if (!spec.resourceAttributes === !spec.nonResourceAttributes) {
+    errs.push({ type: 'Invalid value', field: 'spec', value: spec.nonResourceAttributes ?? null, detail: 'exactly one of nonResourceAttributes or resourceAttributes must be specified' });
+  }
+  if (needsSubject && !spec.user && !(Array.isArray(spec.groups) && spec.groups.length)) {
+    errs.push({ type: 'Invalid value', field: 'spec.user', value: spec.user ?? '', detail: 'at least one of user or group must be specified' });
+  }
+  errs.push(...extra);
+  if (errs.length) throw invalid('', 'authorization.k8s.io', '', errs);
+}
+
+function attributesOf(spec: ReviewSpec, user: UserInfo): Attributes {
   const ra = spec.resourceAttributes;
   const nra = spec.nonResourceAttributes;
-  if ((ra && nra) || (!ra && !nra)) {
-    const errs: FieldError[] = ra
-      ? [{ type: 'Invalid value', field: 'spec.nonResourceAttributes', value: nra, detail: 'cannot be specified in combination with resourceAttributes' }]
-      : [{ type: 'Invalid value', field: 'spec.resourceAttributes', value: null, detail: 'exactly one of nonResourceAttributes or resourceAttributes must be specified' }];
-    throw invalid(kind, 'authorization.k8s.io', name, errs);
-  }
   const s = (r: Record<string, unknown> | undefined, k: string): string => (r && typeof r[k] === 'string' ? (r[k] as string) : '');
   if (ra) {
     return {
@@ -73,18 +85,18 @@ function attributesOf(kind: string, name: string, spec: ReviewSpec, user: UserIn
   return { user, verb: s(nra, 'verb'), resourceRequest: false, namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '', path: s(nra, 'path') };
 }
 
-function accessReview(
-  req: ApiRequest,
-  svc: Services,
-  kind: string,
-  subject: (spec: ReviewSpec, name: string) => UserInfo,
-  body: Record<string, unknown> = parseJsonObject(req),
-): ApiResponse {
-  const meta = isRecord(body.metadata) ? body.metadata : {};
-  const name = typeof meta.name === 'string' ? meta.name : '';
+/** The user is taken from spec verbatim: groups are NOT derived from a service-account username. */
+function specUser(spec: ReviewSpec): UserInfo {
+  const u: UserInfo = { username: spec.user ?? '', groups: Array.isArray(spec.groups) ? spec.groups.map(String) : [] };
+  if (spec.uid) u.uid = spec.uid;
+  if (spec.extra) u.extra = spec.extra;
+  return u;
+}
+
+function accessReview(req: ApiRequest, svc: Services, kind: string, self: boolean, body: Record<string, unknown> = parseJsonObject(req), extraErrs: FieldError[] = []): ApiResponse {
   const spec = (isRecord(body.spec) ? body.spec : {}) as ReviewSpec;
-  const user = subject(spec, name);
-  const attrs = attributesOf(kind, name, spec, user);
+  validateSpec(spec, !self, extraErrs);
+  const attrs = attributesOf(spec, self ? req.user : specUser(spec));
   const decision = svc.authz.authorize(attrs);
   const status: Record<string, unknown> = { allowed: decision.allowed };
   if (decision.reason) status.reason = decision.reason;
@@ -94,41 +106,28 @@ function accessReview(
 }
 
 export function selfSubjectAccessReview(req: ApiRequest, svc: Services): ApiResponse {
-  return accessReview(req, svc, 'SelfSubjectAccessReview', () => req.user);
-}
-
-/** The user is taken from spec verbatim: groups are NOT derived from a service-account username. */
-function specUser(kind: string) {
-  return (spec: ReviewSpec, name: string): UserInfo => {
-    const groups = Array.isArray(spec.groups) ? spec.groups.map(String) : [];
-    if (!spec.user && groups.length === 0) {
-      throw invalid(kind, 'authorization.k8s.io', name, [{ type: 'Invalid value', field: 'spec.user', value: '', detail: 'at least one of user or group must be specified' }]);
-    }
-    const u: UserInfo = { username: spec.user ?? '', groups };
-    if (spec.uid) u.uid = spec.uid;
-    if (spec.extra) u.extra = spec.extra;
-    return u;
-  };
+  return accessReview(req, svc, 'SelfSubjectAccessReview', true);
 }
 
 export function subjectAccessReview(req: ApiRequest, svc: Services): ApiResponse {
-  return accessReview(req, svc, 'SubjectAccessReview', specUser('SubjectAccessReview'));
+  return accessReview(req, svc, 'SubjectAccessReview', false);
 }
 
+/** ValidateLocalSubjectAccessReview: the attributes' namespace must be exactly the request's; no non-resource attributes. */
 export function localSubjectAccessReview(req: ApiRequest, svc: Services): ApiResponse {
   const ns = req.info.namespace;
   const body = parseJsonObject(req);
   const meta = isRecord(body.metadata) ? body.metadata : {};
   if (meta.namespace && meta.namespace !== ns) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   const spec = isRecord(body.spec) ? body.spec : {};
+  const errs: FieldError[] = [];
+  const { namespace: _ns, managedFields: _mf, ...rest } = meta;
+  if (Object.keys(rest).length) errs.push({ type: 'Invalid value', field: 'metadata', value: meta, detail: 'must be empty except for namespace' });
   const ra = isRecord(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
-  if (ra && ra.namespace !== undefined && ra.namespace !== '' && ra.namespace !== ns) {
-    throw invalid('LocalSubjectAccessReview', 'authorization.k8s.io', String(meta.name ?? ''), [
-      { type: 'Invalid value', field: 'spec.resourceAttributes.namespace', value: ra.namespace, detail: 'must match metadata.namespace' },
-    ]);
-  }
-  if (ra) ra.namespace = ns;
-  return accessReview(req, svc, 'LocalSubjectAccessReview', specUser('LocalSubjectAccessReview'), body);
+  const raNamespace = typeof ra?.namespace === 'string' ? ra.namespace : '';
+  if (ra && raNamespace !== ns) errs.push({ type: 'Invalid value', field: 'spec.resourceAttributes.namespace', value: raNamespace, detail: 'must match metadata.namespace' });
+  if (spec.nonResourceAttributes) errs.push({ type: 'Invalid value', field: 'spec.nonResourceAttributes', value: spec.nonResourceAttributes, detail: 'disallowed on this kind of request' });
+  return accessReview(req, svc, 'LocalSubjectAccessReview', false, body, errs);
 }
 
 function resourceRuleJson(r: PolicyRule): Record<string, unknown> {
