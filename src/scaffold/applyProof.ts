@@ -44,7 +44,8 @@ export async function proveApplied(services: Services, client: ContextClient, co
   }
   const cells = proofCells(plan);
   const attrs = cells.map((c) => ({ verb: c.verb, group: c.check.group, resource: c.check.resource, subresource: c.check.subresource, namespace: plan.namespace }));
-  const answers = await kube.serviceAccountAccessReviews(client, plan.serviceAccount, attrs, { signal });
+  // In a namespace, LocalSubjectAccessReviews: a namespace admin may create those, not cluster-wide ones.
+  const answers = await kube.serviceAccountAccessReviews(client, plan.serviceAccount, attrs, { signal, local: plan.namespace !== undefined });
   out.proof = proofResult(context, plan, cells, answers);
   return out;
 }
