@@ -8,7 +8,7 @@ import { ContextClient, defaultClientOptions, type ClientOptions } from './http'
 import { KubeError } from '../errors/kubeError';
 import { defaultKubeconfigFiles, loadKubeconfigs, type LoadedKubeconfigs } from './kubeconfig';
 
-export { ContextClient, parseWarnings } from './http';
+export { ContextClient, parseWarnings, sleep } from './http';
 export type { KubeRequest, KubeResponse, ClientOptions } from './http';
 export { KubeError, errorFromResponse, errorFromNetwork, parseForbiddenMessage } from '../errors/kubeError';
 export { defaultKubeconfigFiles, loadKubeconfigs } from './kubeconfig';
@@ -72,3 +72,4 @@ export * from './doctor';
 export * from './permissions';
 export * from './discovery';
 export * from './apply';
+export * from './pods';
