@@ -30,7 +30,7 @@ import type { ExtensionApi } from '../../src/extension';
 import type { ExportOutcome } from '../../src/tokens/exportCommand';
 import type { LegacySecretOutcome } from '../../src/tokens/legacySecret';
 import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
-import { adminContextLoaded, getApi, testCluster, waitFor, type TestCluster } from './helpers';
+import { adminContextLoaded, getApi, testCluster, waitFor, type HostCluster } from './helpers';
 
 const target = { context: 'test-admin', namespace: 'demo', serviceAccount: 'reader' };
 const run = <T>(id: string, arg?: unknown): Thenable<T> => vscode.commands.executeCommand<T>(id, arg);
@@ -91,7 +91,7 @@ function scan(files: readonly string[], needles: readonly Needle[]): string[] {
 
 describe('Secret leak: token values stay in SecretStorage and explicit exports', () => {
   let api: ExtensionApi;
-  let cluster: TestCluster;
+  let cluster: HostCluster;
   const exportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leak-export-'));
   const keptIds: string[] = [];
   let legacySecret: string | undefined;
@@ -103,7 +103,7 @@ describe('Secret leak: token values stay in SecretStorage and explicit exports',
   });
   after(async () => {
     for (const id of keptIds) await run(CommandIds.forgetToken, { id });
-    if (legacySecret) cluster.store.delete('v1', 'Secret', legacySecret, 'demo');
+    if (legacySecret) await cluster.objects.delete('v1', 'Secret', legacySecret, 'demo');
     await vscode.env.clipboard.writeText('');
     fs.rmSync(exportDir, { recursive: true, force: true });
   });

@@ -1,5 +1,5 @@
 /**
- * The ServiceAccounts tree in a real workbench, against the test API server.
+ * The ServiceAccounts tree in a real workbench, against the suite's cluster (test server or kube-apiserver).
  *
  *   test-admin (current)
  *   ├─ demo
@@ -18,8 +18,7 @@ import * as vscode from 'vscode';
 import { CommandIds, ContextValues } from '../../src/common/commandIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/model';
-import type { TestCluster } from '../../testserver/api';
-import { captureWorkbench, getApi, resetKubeconfigs, testCluster, until, waitFor, writeExtraKubeconfig } from './helpers';
+import { captureWorkbench, getApi, resetKubeconfigs, testCluster, testserverOnly, until, waitFor, writeExtraKubeconfig, type HostCluster } from './helpers';
 
 function label(api: ExtensionApi, node: TreeNode): string {
   const l = api.tree.provider.getTreeItem(node).label;
@@ -48,7 +47,7 @@ const setting = (key: string, value: unknown): Thenable<void> => vscode.workspac
 
 describe('ServiceAccounts tree', () => {
   let api: ExtensionApi;
-  let cluster: TestCluster;
+  let cluster: HostCluster;
 
   before(async () => {
     cluster = await testCluster();
@@ -101,7 +100,7 @@ describe('ServiceAccounts tree', () => {
     const ri = item(api, reader);
     assert.equal(ri.contextValue, ContextValues.serviceAccount);
     // Other suites may add token Secrets to the shared cluster: count what the server holds.
-    const count = cluster.store.list('v1', 'Secret', 'demo').filter((s) => s.type === 'kubernetes.io/service-account-token' && s.metadata.annotations?.['kubernetes.io/service-account.name'] === 'reader').length;
+    const count = (await cluster.objects.list('v1', 'Secret', 'demo')).filter((s) => s.type === 'kubernetes.io/service-account-token' && s.metadata.annotations?.['kubernetes.io/service-account.name'] === 'reader').length;
     assert.ok(count >= 1);
     assert.equal(ri.description, `automount: true · ${count === 1 ? '1 token Secret' : `${count} token Secrets`}`);
     assert.match(String(ri.tooltip), /system:serviceaccount:demo:reader/);
@@ -125,7 +124,7 @@ describe('ServiceAccounts tree', () => {
     const ns = await walk(api, 'test-admin', 'demo');
     const stale = await child(api, ns, 'reader');
     const before = (stale as Extract<TreeNode, { kind: 'serviceAccount' }>).tokenSecretCount ?? 0;
-    const extra = cluster.store.create({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'reader-token-reload', namespace: 'demo', annotations: { 'kubernetes.io/service-account.name': 'reader' } } });
+    const extra = await cluster.objects.create({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'reader-token-reload', namespace: 'demo', annotations: { 'kubernetes.io/service-account.name': 'reader' } } });
     try {
       api.tree.provider.refresh(ns);
       // The view may still ask for the children of the object it showed before the reload.
@@ -136,7 +135,7 @@ describe('ServiceAccounts tree', () => {
       assert.equal(api.tree.provider.getParent(folder), fresh);
       assert.equal(item(api, folder).description, String(before + 1));
     } finally {
-      cluster.store.delete('v1', 'Secret', extra.metadata.name, 'demo');
+      await cluster.objects.delete('v1', 'Secret', extra.metadata.name, 'demo');
       api.tree.provider.refresh(ns);
     }
   });
@@ -174,7 +173,7 @@ describe('ServiceAccounts tree', () => {
   it('pages with limit/continue behind a "Load more…" node', async () => {
     for (let i = 0; i < 12; i++) {
       const name = `paged-${String(i).padStart(2, '0')}`;
-      if (!cluster.store.get('v1', 'ServiceAccount', name, 'monitoring')) cluster.store.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'monitoring' } });
+      if (!(await cluster.objects.get('v1', 'ServiceAccount', name, 'monitoring'))) await cluster.objects.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'monitoring' } });
     }
     try {
       await setting('pageSize', 10);
@@ -195,7 +194,7 @@ describe('ServiceAccounts tree', () => {
       assert.equal(new Set(names).size, names.length);
       assert.ok(names.includes('prometheus') && names.includes('paged-11'));
     } finally {
-      for (let i = 0; i < 12; i++) cluster.store.delete('v1', 'ServiceAccount', `paged-${String(i).padStart(2, '0')}`, 'monitoring');
+      for (let i = 0; i < 12; i++) await cluster.objects.delete('v1', 'ServiceAccount', `paged-${String(i).padStart(2, '0')}`, 'monitoring');
     }
   });
 
@@ -220,7 +219,7 @@ describe('ServiceAccounts tree', () => {
     await writeExtraKubeconfig({ contextName: 'unreachable', server: 'https://127.0.0.1:1' });
     await writeExtraKubeconfig({ contextName: 'bad-ca', wrongCa: true });
     await writeExtraKubeconfig({ contextName: 'expired', token: 'not-a-valid-token' });
-    await writeExtraKubeconfig({ contextName: 'jane', token: cluster.userToken('jane'), namespace: 'demo' });
+    await writeExtraKubeconfig({ contextName: 'jane', user: { name: 'jane' }, namespace: 'demo' });
     await until(async () => (await children(api)).some((n) => n.kind === 'context' && n.entry.name === 'jane'), 'extra contexts');
 
     const expect = async (ctx: string, pattern: RegExp, kind: string): Promise<void> => {
@@ -244,20 +243,21 @@ describe('ServiceAccounts tree', () => {
     assert.match(String(item(api, jane[0]).tooltip), /jane may not list namespaces cluster-wide/);
   });
 
-  it('retries a failed load', async () => {
-    cluster.setFault({ kind: 'status500', pathIncludes: '/namespaces/kube-public/serviceaccounts' });
+  it('retries a failed load [testserver-only]', async () => {
+    const ts = testserverOnly(cluster);
+    ts.setFault({ kind: 'status500', pathIncludes: '/namespaces/kube-public/serviceaccounts' });
     try {
       const ns = await walk(api, 'test-admin', 'kube-public');
       api.tree.refresh(ns);
       const kids = await children(api, ns);
       assert.equal(kids[0].kind, 'error');
       assert.equal(kids[0].kind === 'error' && kids[0].errorKind, 'server');
-      cluster.setFault(undefined);
+      ts.setFault(undefined);
       await vscode.commands.executeCommand(CommandIds.retry, kids[0]);
       const after = await children(api, ns);
       assert.deepEqual(after.map((n) => label(api, n)), ['default']);
     } finally {
-      cluster.setFault(undefined);
+      ts.setFault(undefined);
     }
   });
 
@@ -279,7 +279,7 @@ describe('ServiceAccounts tree', () => {
   });
 
   it('makes a context current by editing only the current-context line', async () => {
-    await writeExtraKubeconfig({ contextName: 'jane', token: cluster.userToken('jane') });
+    await writeExtraKubeconfig({ contextName: 'jane', user: { name: 'jane' } });
     await until(async () => (await children(api)).some((n) => n.kind === 'context' && n.entry.name === 'jane'), 'context jane');
     const before = await walk(api, 'test-admin');
     assert.equal(before.kind === 'context' && before.entry.isCurrent, true);
