@@ -108,8 +108,8 @@ export function explainApplyFailure(e: unknown, kind: string, roleRef?: { kind: 
       ? l10n.t('Ask a cluster admin to apply it, to give you these permissions, or to allow you to bind {0} {1} (verb "bind" on {2}).', roleRef.kind, roleRef.name, roleRef.kind === 'Role' ? 'roles' : 'clusterroles')
       : l10n.t('Ask a cluster admin to apply it, to give you these permissions, or to allow you to create roles with any rules (verb "escalate" on {0}).', kind === 'ClusterRole' ? 'clusterroles' : 'roles');
     const what = isBinding
-      ? l10n.t('{0} may not bind a role with permissions {0} does not hold.', escalation.user)
-      : l10n.t('{0} may not create a role with permissions {0} does not hold.', escalation.user);
+      ? l10n.t('You ({0}) may not bind a role that grants permissions you do not hold.', escalation.user)
+      : l10n.t('You ({0}) may not create a role that grants permissions you do not hold.', escalation.user);
     return { message: `${what} ${l10n.t('Missing: {0}.', missing)} ${wayOut}`, escalation };
   }
   const conflicts = KubeError.is(e, 'conflict') ? parseConflicts(e.body) : [];

@@ -36,6 +36,8 @@ export interface ObjectResult {
   escalation?: Escalation;
   /** Fields other managers own (server-side apply 409). */
   conflicts?: FieldConflict[];
+  /** Not sent, or refused, because an object it needs failed (that object's label). */
+  blockedBy?: string;
 }
 
 export interface PassOptions {
@@ -73,7 +75,7 @@ export async function applyPass(
     let result: ObjectResult;
     if (dependencyFailed) {
       const needed = keyText(dependencyFailed.key);
-      result = { ...base, ok: false, message: opts.dryRun ? l10n.t('Not checked: it needs {0}, which the dry run refused.', needed) : l10n.t('Not applied: it needs {0}, which could not be applied.', needed) };
+      result = { ...base, ok: false, blockedBy: needed, message: opts.dryRun ? l10n.t('Not checked: it needs {0}, which the dry run refused.', needed) : l10n.t('Not applied: it needs {0}, which could not be applied.', needed) };
     } else {
       result = await sendOne(kube, client, resources, object, namespace, base, opts, seen);
     }

@@ -10,8 +10,9 @@ import { CommandIds } from '../../src/common/commandIds';
 import type { ExtensionApi } from '../../src/extension';
 import { isAllowed } from '../../src/permissions/matrix';
 import type { ApplyOutcome } from '../../src/scaffold/applyCommand';
+import { applyDetails } from '../../src/scaffold/applyReport';
 import type { TreeNode } from '../../src/tree/model';
-import { adminContextLoaded, getApi, resetKubeconfigs, sessionQuiet, testCluster, until, whenAllowed, writeExtraKubeconfig, type HostCluster } from './helpers';
+import { adminContextLoaded, captureWorkbench, getApi, resetKubeconfigs, sessionQuiet, testCluster, until, waitFor, whenAllowed, writeExtraKubeconfig, type HostCluster } from './helpers';
 
 const rbac = 'rbac.authorization.k8s.io';
 const suffix = (): string => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
@@ -123,13 +124,26 @@ describe('Apply Manifest (server-side apply)', () => {
     });
 
     it('explains an escalation refusal with the rules not held and the way out, and applies nothing', async () => {
+      await vscode.commands.executeCommand('notifications.clearAll');
       const o = await apply(teamManifest(ns, '- {apiGroups: [""], resources: [nodes], verbs: [get]}\n- {apiGroups: [""], resources: [configmaps], verbs: [get]}').replace(/bot-reader/g, 'bot-nodes'), { context });
       assert.equal(o.status, 'dryRunFailed', JSON.stringify(o.results));
       const role = o.results.find((r) => r.kind === 'Role');
       assert.deepEqual(role?.escalation?.rules.map((r) => [r.resources, r.verbs]), [[['nodes'], ['get']]]);
-      assert.match(role?.message ?? '', new RegExp(`^${ns}-admin may not create a role with permissions ${ns}-admin does not hold\\. Missing: get nodes\\. .*verb "escalate" on roles`));
+      assert.match(role?.message ?? '', new RegExp(`^You \\(${ns}-admin\\) may not create a role that grants permissions you do not hold\\. Missing: get nodes\\. .*verb "escalate" on roles`));
       assert.equal(o.results.find((r) => r.kind === 'RoleBinding')?.message, `Not checked: it needs Role ${ns}/bot-nodes, which the dry run refused.`);
       assert.equal(await cluster.objects.get(`${rbac}/v1`, 'Role', 'bot-nodes', ns), undefined);
+      // What the user reads: the refusal, the missing rule and the way out, in the notification.
+      const shot = await waitFor(async () => {
+        const c = await captureWorkbench('apply-escalation-refused', { selector: '.notification-toast' });
+        // Once the finished progress toast is gone, so the refusal and its Show Details button are in view.
+        return c.texts.some((t) => t.includes('Missing: get nodes') && t.includes('escalate')) && !c.texts.some((t) => t.includes('Applying to')) ? c : undefined;
+      }, 'the refusal notification', 20_000);
+      assert.ok(shot.texts.some((t) => /The dry run refused 2 of 3 object\(s\); nothing was applied/.test(t)), shot.texts.join(' | '));
+      // Its Show Details button opens this report, which holds every object's result in full.
+      const details = applyDetails(o);
+      assert.match(details, new RegExp(`^# Apply to context "${context}"\n\n## Server-side dry run\n`));
+      assert.match(details, new RegExp(`- \\*\\*Role ${ns}/bot-nodes\\*\\*: refused\n  - You \\(${ns}-admin\\) may not create a role`));
+      assert.match(details, new RegExp(`- \\*\\*RoleBinding ${ns}/bot-nodes\\*\\*: refused\n  - Not checked: it needs Role ${ns}/bot-nodes`));
     });
   });
 

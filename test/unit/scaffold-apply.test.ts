@@ -101,10 +101,10 @@ describe('scaffold: reading apply refusals', () => {
     const role = explainApplyFailure(e, 'Role');
     assert.equal(
       role.message,
-      'team-a-admin may not create a role with permissions team-a-admin does not hold. Missing: get, list nodes; escalate clusterroles (API group rbac.authorization.k8s.io). Ask a cluster admin to apply it, to give you these permissions, or to allow you to create roles with any rules (verb "escalate" on roles).',
+      'You (team-a-admin) may not create a role that grants permissions you do not hold. Missing: get, list nodes; escalate clusterroles (API group rbac.authorization.k8s.io). Ask a cluster admin to apply it, to give you these permissions, or to allow you to create roles with any rules (verb "escalate" on roles).',
     );
     const bind = explainApplyFailure(new KubeError({ kind: 'forbidden', status: 403, message: ESCALATION_BINDING }), 'RoleBinding', { kind: 'ClusterRole', name: 'cluster-admin' });
-    assert.match(bind.message, /^team-a-admin may not bind a role with permissions team-a-admin does not hold\. Missing: all verbs on all resources \(all API groups\); all verbs on all non-resource URLs\. .*verb "bind" on clusterroles/);
+    assert.match(bind.message, /^You \(team-a-admin\) may not bind a role that grants permissions you do not hold\. Missing: all verbs on all resources \(all API groups\); all verbs on all non-resource URLs\. .*verb "bind" on clusterroles/);
     assert.equal(describeRule({ apiGroups: ['apps'], resources: ['deployments'], nonResourceURLs: [], resourceNames: ['web', 'api'], verbs: ['patch'] }), 'patch deployments named web, api (API group apps)');
   });
 
