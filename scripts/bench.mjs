@@ -1,7 +1,8 @@
-// `npm run bench [-- --no-build] [--host]`: builds (tsc + production bundles), runs every benchmark in its
+// `npm run bench [-- --no-build] [--host] [--real]`: builds (tsc + production bundles), runs every benchmark in its
 // own child process against this run's builds and one in-process test API server, prints ONE table
 // of what this run measured and writes bench/results.json (gitignored). What each row measures:
 // bench/README.md. --host also times the mint in a real extension host (code-server; ~1 min more).
+// --real also runs the tree and mint rows against a real kube-apiserver (scripts/lib/benchReal.mjs).
 // Environment: BENCH_RUNS (activation samples, 21), BENCH_TREE_RUNS (3),
 // BENCH_MINT_RUNS (30), KUBECTL (/usr/bin/kubectl).
 import * as fs from 'node:fs';
@@ -9,6 +10,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatTable, median, row, runNodeJson, timeCommand } from './lib/benchProcess.mjs';
+import { realBulk, startRealTarget } from './lib/benchReal.mjs';
 import { buildBundles, compileTests } from './lib/build.mjs';
 import { ensureCodeServer, repoRoot } from './lib/codeServer.mjs';
 
@@ -68,72 +70,94 @@ rows.push(
   row({ name: 'hover: 50,000-line file, p50', measured: h50.p50, baseline: h1.p50, baselineName: '1k-line p50', unit: 'ms', extra: p95(h50), goal: '< 2 ms, ratio < 1.5', met: h50.p50 < 2 && h50.p50 / h1.p50 < 1.5 }),
 );
 
-// ---- tree and mint: one test API server in this process ----
-step(`test API server with ${bulk.namespaces} x ${bulk.serviceAccountsPerNamespace} ServiceAccounts`);
-const { startTestCluster } = require(path.join(repoRoot, 'out', 'testserver', 'index.js'));
-const cluster = await startTestCluster({ seed: 'demo', bulk });
-try {
-  const saCount = cluster.store.list('v1', 'ServiceAccount').length;
-  const nsCount = cluster.store.list('v1', 'Namespace').length;
-  raw.cluster = { serviceAccounts: saCount, namespaces: nsCount };
-  const kubeconfig = cluster.writeKubeconfig(path.join(work, 'kubeconfig'));
-  const kubectlArgs = ['--kubeconfig', kubeconfig, '--cache-dir', path.join(work, 'kube-cache')];
-  const treeChild = (mode) => runNodeJson([path.join(outBench, 'tree.js'), '--kubeconfig', kubeconfig, '--mode', mode, '--limit', '500', '--page-size', '200']);
-  const kubectlList = async (extra) => {
-    const r = await timeCommand(kubectl, [...kubectlArgs, 'get', 'sa', '-A', ...extra]);
-    if (r.lines !== saCount + 1) throw new Error(`kubectl printed ${r.lines} lines for ${saCount} ServiceAccounts`);
-    return r;
-  };
+// ---- tree and mint: one test API server in this process; with --real, then the same rows against a
+// real kube-apiserver (scripts/lib/benchReal.mjs), kubectl and the extension against the same server ----
+const targets = [
+  async () => {
+    step(`test API server with ${bulk.namespaces} x ${bulk.serviceAccountsPerNamespace} ServiceAccounts`);
+    const { startTestCluster } = require(path.join(repoRoot, 'out', 'testserver', 'index.js'));
+    const cluster = await startTestCluster({ seed: 'demo', bulk });
+    const counts = { saCount: cluster.store.list('v1', 'ServiceAccount').length, nsCount: cluster.store.list('v1', 'Namespace').length };
+    return { label: '', kubeconfig: cluster.writeKubeconfig(path.join(work, 'kubeconfig')), ...counts, close: () => cluster.close() };
+  },
+];
+if (process.argv.includes('--real')) {
+  targets.push(async () => {
+    step(`real kube-apiserver with ${realBulk().namespaces} x ${realBulk().serviceAccountsPerNamespace} ServiceAccounts (BENCH_REAL_BULK)`);
+    return startRealTarget({ repoRoot, work, log: (l) => console.log(l) });
+  });
+}
+for (const startTarget of targets) {
+  const target = await startTarget();
+  const { saCount, nsCount, kubeconfig } = target;
+  const firstRow = rows.length;
+  const testServerRaw = { ...raw };
+  try {
+    raw.cluster = { serviceAccounts: saCount, namespaces: nsCount };
+    const kubectlArgs = ['--kubeconfig', kubeconfig, '--cache-dir', path.join(work, 'kube-cache')];
+    const treeChild = (mode) => runNodeJson([path.join(outBench, 'tree.js'), '--kubeconfig', kubeconfig, '--mode', mode, '--limit', '500', '--page-size', '200']);
+    const kubectlList = async (extra) => {
+      const r = await timeCommand(kubectl, [...kubectlArgs, 'get', 'sa', '-A', ...extra]);
+      if (r.lines !== saCount + 1) throw new Error(`kubectl printed ${r.lines} lines for ${saCount} ServiceAccounts`);
+      return r;
+    };
 
-  step(`tree (${treeRuns} runs of each)`);
-  if (hasKubectl) await kubectlList(['--chunk-size=0']); // fills the discovery cache, as on a user's machine
-  const runs = (raw.treeRuns = []);
-  for (let i = 0; i < treeRuns; i++) {
-    const all = await treeChild('all');
-    const walk = await treeChild('tree');
-    for (const r of [all, walk]) if (r.serviceAccounts !== saCount) throw new Error(`${r.mode} listed ${r.serviceAccounts} of ${saCount} ServiceAccounts`);
-    const k500 = hasKubectl ? await kubectlList([]) : undefined;
-    const k0 = hasKubectl ? await kubectlList(['--chunk-size=0']) : undefined;
-    runs.push({ all, walk, kubectlChunk500: k500, kubectlChunk0: k0 });
+    step(`tree (${treeRuns} runs of each)`);
+    if (hasKubectl) await kubectlList(['--chunk-size=0']); // fills the discovery cache, as on a user's machine
+    const runs = (raw.treeRuns = []);
+    for (let i = 0; i < treeRuns; i++) {
+      const all = await treeChild('all');
+      const walk = await treeChild('tree');
+      for (const r of [all, walk]) if (r.serviceAccounts !== saCount) throw new Error(`${r.mode} listed ${r.serviceAccounts} of ${saCount} ServiceAccounts`);
+      const k500 = hasKubectl ? await kubectlList([]) : undefined;
+      const k0 = hasKubectl ? await kubectlList(['--chunk-size=0']) : undefined;
+      runs.push({ all, walk, kubectlChunk500: k500, kubectlChunk0: k0 });
+    }
+    const med = (f) => median(runs.map(f).filter((v) => typeof v === 'number'));
+    const tree = {
+      allMs: med((r) => r.all.ms),
+      walkMs: med((r) => r.walk.ms),
+      allCpu: med((r) => r.all.cpuMs),
+      walkCpu: med((r) => r.walk.cpuMs),
+      k500Ms: med((r) => r.kubectlChunk500?.ms),
+      k0Ms: med((r) => r.kubectlChunk0?.ms),
+      allRss: med((r) => r.all.peakRssMb),
+      allHeap: med((r) => r.all.peakHeapUsedMb),
+      walkRss: med((r) => r.walk.peakRssMb),
+      walkHeap: med((r) => r.walk.peakHeapUsedMb),
+      k500Rss: med((r) => (r.kubectlChunk500 ? r.kubectlChunk500.maxRssKb / 1024 : undefined)),
+      k0Rss: med((r) => (r.kubectlChunk0 ? r.kubectlChunk0.maxRssKb / 1024 : undefined)),
+    };
+    raw.tree = tree;
+    const listed = `${saCount} SAs / ${nsCount} ns`;
+    const cpu = (ms) => `(our CPU ${ms.toFixed(0)} ms)`;
+    const ratioBelow1 = (a, b) => (Number.isFinite(b) ? a / b < 1 : undefined);
+    rows.push(row({ name: `tree: all-namespaces paged list (${listed})`, measured: tree.allMs, extra: cpu(tree.allCpu), baseline: tree.k500Ms, baselineName: 'kubectl get sa -A', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.allMs, tree.k500Ms) }));
+    rows.push(row({ name: 'tree: all-namespaces paged list', measured: tree.allMs, baseline: tree.k0Ms, baselineName: 'kubectl … --chunk-size=0', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.allMs, tree.k0Ms) }));
+    const walkName = `tree: view expanding all ${nsCount} namespaces (${median(runs.map((r) => r.walk.requests))} requests)`;
+    rows.push(row({ name: walkName, measured: tree.walkMs, extra: cpu(tree.walkCpu), baseline: tree.k500Ms, baselineName: 'kubectl get sa -A', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.walkMs, tree.k500Ms) }));
+    rows.push(row({ name: 'tree: view expanding all namespaces', measured: tree.walkMs, baseline: tree.k0Ms, baselineName: 'kubectl … --chunk-size=0', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.walkMs, tree.k0Ms) }));
+    const heap = (mb) => `(heapUsed ${mb.toFixed(1)} MB)`;
+    rows.push(row({ name: 'tree: peak RSS, all-namespaces list', measured: tree.allRss, baseline: tree.k500Rss, baselineName: 'kubectl max RSS', unit: 'MB', extra: heap(tree.allHeap) }));
+    rows.push(row({ name: 'tree: peak RSS, view expanding all', measured: tree.walkRss, baseline: tree.k500Rss, baselineName: 'kubectl max RSS', unit: 'MB', extra: heap(tree.walkHeap) }));
+
+    step(`mint (${mintRuns} round trips; kubectl create token 10 times)`);
+    const mint = (raw.mint = await runNodeJson([path.join(outBench, 'mint.js'), '--kubeconfig', kubeconfig, '--runs', String(mintRuns)]));
+    const kubectlMint = [];
+    for (let i = 0; hasKubectl && i < 10; i++) kubectlMint.push((await timeCommand(kubectl, [...kubectlArgs, 'create', 'token', 'ci-deployer', '-n', 'demo', '--duration', '1h'])).ms);
+    raw.kubectlCreateTokenMs = kubectlMint;
+    const kMint = hasKubectl ? median(kubectlMint) : undefined;
+    rows.push(row({ name: 'mint: command → token ready, warm (p50)', measured: mint.p50, baseline: kMint, baselineName: 'kubectl create token', unit: 'ms', extra: `(p95 ${mint.p95.toFixed(1)})` }));
+    rows.push(row({ name: 'mint: first mint in a fresh process (cold)', measured: mint.firstMs, baseline: kMint, baselineName: 'kubectl create token', unit: 'ms' }));
+  } finally {
+    await target.close();
   }
-  const med = (f) => median(runs.map(f).filter((v) => typeof v === 'number'));
-  const tree = {
-    allMs: med((r) => r.all.ms),
-    walkMs: med((r) => r.walk.ms),
-    allCpu: med((r) => r.all.cpuMs),
-    walkCpu: med((r) => r.walk.cpuMs),
-    k500Ms: med((r) => r.kubectlChunk500?.ms),
-    k0Ms: med((r) => r.kubectlChunk0?.ms),
-    allRss: med((r) => r.all.peakRssMb),
-    allHeap: med((r) => r.all.peakHeapUsedMb),
-    walkRss: med((r) => r.walk.peakRssMb),
-    walkHeap: med((r) => r.walk.peakHeapUsedMb),
-    k500Rss: med((r) => (r.kubectlChunk500 ? r.kubectlChunk500.maxRssKb / 1024 : undefined)),
-    k0Rss: med((r) => (r.kubectlChunk0 ? r.kubectlChunk0.maxRssKb / 1024 : undefined)),
-  };
-  raw.tree = tree;
-  const listed = `${saCount} SAs / ${nsCount} ns`;
-  const cpu = (ms) => `(our CPU ${ms.toFixed(0)} ms)`;
-  const ratioBelow1 = (a, b) => (Number.isFinite(b) ? a / b < 1 : undefined);
-  rows.push(row({ name: `tree: all-namespaces paged list (${listed})`, measured: tree.allMs, extra: cpu(tree.allCpu), baseline: tree.k500Ms, baselineName: 'kubectl get sa -A', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.allMs, tree.k500Ms) }));
-  rows.push(row({ name: 'tree: all-namespaces paged list', measured: tree.allMs, baseline: tree.k0Ms, baselineName: 'kubectl … --chunk-size=0', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.allMs, tree.k0Ms) }));
-  const walkName = `tree: view expanding all ${nsCount} namespaces (${median(runs.map((r) => r.walk.requests))} requests)`;
-  rows.push(row({ name: walkName, measured: tree.walkMs, extra: cpu(tree.walkCpu), baseline: tree.k500Ms, baselineName: 'kubectl get sa -A', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.walkMs, tree.k500Ms) }));
-  rows.push(row({ name: 'tree: view expanding all namespaces', measured: tree.walkMs, baseline: tree.k0Ms, baselineName: 'kubectl … --chunk-size=0', unit: 'ms', goal: 'ratio < 1', met: ratioBelow1(tree.walkMs, tree.k0Ms) }));
-  const heap = (mb) => `(heapUsed ${mb.toFixed(1)} MB)`;
-  rows.push(row({ name: 'tree: peak RSS, all-namespaces list', measured: tree.allRss, baseline: tree.k500Rss, baselineName: 'kubectl max RSS', unit: 'MB', extra: heap(tree.allHeap) }));
-  rows.push(row({ name: 'tree: peak RSS, view expanding all', measured: tree.walkRss, baseline: tree.k500Rss, baselineName: 'kubectl max RSS', unit: 'MB', extra: heap(tree.walkHeap) }));
-
-  step(`mint (${mintRuns} round trips; kubectl create token 10 times)`);
-  const mint = (raw.mint = await runNodeJson([path.join(outBench, 'mint.js'), '--kubeconfig', kubeconfig, '--runs', String(mintRuns)]));
-  const kubectlMint = [];
-  for (let i = 0; hasKubectl && i < 10; i++) kubectlMint.push((await timeCommand(kubectl, [...kubectlArgs, 'create', 'token', 'ci-deployer', '-n', 'demo', '--duration', '1h'])).ms);
-  raw.kubectlCreateTokenMs = kubectlMint;
-  const kMint = hasKubectl ? median(kubectlMint) : undefined;
-  rows.push(row({ name: 'mint: command → token ready, warm (p50)', measured: mint.p50, baseline: kMint, baselineName: 'kubectl create token', unit: 'ms', extra: `(p95 ${mint.p95.toFixed(1)})` }));
-  rows.push(row({ name: 'mint: first mint in a fresh process (cold)', measured: mint.firstMs, baseline: kMint, baselineName: 'kubectl create token', unit: 'ms' }));
-} finally {
-  await cluster.close();
+  if (target.label) {
+    // The second target's rows say which server they ran against; its raw figures go under raw.real.
+    for (const r of rows.slice(firstRow)) r.name = `${r.name} [${target.label}]`;
+    raw.real = { target: target.label, seedSeconds: target.seedSeconds, cluster: raw.cluster, treeRuns: raw.treeRuns, tree: raw.tree, mint: raw.mint, kubectlCreateTokenMs: raw.kubectlCreateTokenMs };
+    Object.assign(raw, testServerRaw);
+  }
 }
 
 if (process.argv.includes('--host')) {
