@@ -18,24 +18,13 @@ import type { PermissionsDocuments } from '../permissions/view';
 import type { Services } from '../services';
 import { describeConflicts } from './applyErrors';
 import { inApplyOrder } from './applyPlan';
-import { proveApplied, type ProofOutcome } from './applyProof';
+import { proveApplied } from './applyProof';
 import { objectLabel, report } from './applyReport';
-import { applyPass, type ObjectResult } from './applyRun';
+import { applyPass, type ApplyOutcome, type ObjectResult } from './applyRun';
 import { parseManifest, type ManifestObjectLike } from './manifestDocuments';
 
-export type { ObjectResult } from './applyRun';
+export type { ApplyOutcome, ObjectResult } from './applyRun';
 
-export interface ApplyOutcome extends Partial<ProofOutcome> {
-  /** conflicts: fields of other managers were not taken over, so nothing was applied. */
-  status: 'applied' | 'dryRunFailed' | 'applyFailed' | 'conflicts' | 'cancelled' | 'invalid';
-  context: string;
-  /** The results of the last pass (the apply, or the dry run when nothing was applied), in apply order. */
-  results: ObjectResult[];
-  /** The dry run's results (deferred objects and warnings included). */
-  dryRun?: ObjectResult[];
-  /** Whether conflicting fields were taken over (server-side apply with force). */
-  forced?: boolean;
-}
 
 interface ApplyArgs {
   uri?: string;

@@ -1,8 +1,7 @@
 /** The messages Apply shows when it is done, and its log lines. */
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import type { ApplyOutcome } from './applyCommand';
-import type { ObjectResult } from './applyRun';
+import type { ApplyOutcome, ObjectResult } from './applyRun';
 
 export const objectLabel = (r: Pick<ObjectResult, 'kind' | 'name' | 'namespace' | 'index'>): string => `${r.kind ?? '?'} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? `#${r.index + 1}`}`;
 

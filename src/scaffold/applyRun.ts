@@ -11,6 +11,7 @@ import type { ApiResourceInfo } from '../kube/discovery';
 import type { ContextClient } from '../kube/http';
 import type { KubeModule } from '../kube/session';
 import { explainApplyFailure, type Escalation, type FieldConflict } from './applyErrors';
+import type { ProofOutcome } from './applyProof';
 import { dependenciesOf, keyText, missingDependency, type ObjectKey } from './applyPlan';
 import type { ManifestObjectLike } from './manifestDocuments';
 
@@ -38,6 +39,18 @@ export interface ObjectResult {
   conflicts?: FieldConflict[];
   /** Not sent, or refused, because an object it needs failed (that object's label). */
   blockedBy?: string;
+}
+
+export interface ApplyOutcome extends Partial<ProofOutcome> {
+  /** conflicts: fields of other managers were not taken over, so nothing was applied. */
+  status: 'applied' | 'dryRunFailed' | 'applyFailed' | 'conflicts' | 'cancelled' | 'invalid';
+  context: string;
+  /** The results of the last pass (the apply, or the dry run when nothing was applied), in apply order. */
+  results: ObjectResult[];
+  /** The dry run's results (deferred objects and warnings included). */
+  dryRun?: ObjectResult[];
+  /** Whether conflicting fields were taken over (server-side apply with force). */
+  forced?: boolean;
 }
 
 export interface PassOptions {
