@@ -1,8 +1,9 @@
-// `npm run bench [-- --no-build] [--host]`: builds (tsc + production bundles), runs every benchmark in its
+// `npm run bench [-- --no-build] [--host] [--real]`: builds (tsc + production bundles), runs every benchmark in its
 // own child process against this run's builds and one in-process test API server, prints ONE table
 // of what this run measured and writes bench/results.json (gitignored). What each row measures:
 // bench/README.md. --host also times the mint in a real extension host (code-server; ~1 min more).
 // `--only activation,load,hover,tree,mint` runs only those parts.
+// --real also runs the tree and mint rows against a real kube-apiserver (scripts/lib/benchReal.mjs).
 // Environment: BENCH_RUNS (activation and load samples, 21), BENCH_TREE_RUNS (3),
 // BENCH_MINT_RUNS (30), BENCH_LIVE_RUNS (15), BENCH_COLD_RUNS (11 fresh processes, each followed by a kubectl run), KUBECTL (/usr/bin/kubectl),
 // BENCH_TARGET_KUBECONFIG [+ _CONTEXT, _NAMESPACE, _SA, _LABEL]: a second cluster for the mint rows.
@@ -15,6 +16,7 @@ import { formatTable, median, row, runNodeJson, timeCommand } from './lib/benchP
 import { buildBundles, compileTests } from './lib/build.mjs';
 import { ensureCodeServer, repoRoot } from './lib/codeServer.mjs';
 import { liveTreeRows } from './lib/benchLive.mjs';
+import { realBulk, startRealTarget } from './lib/benchReal.mjs';
 
 const require = createRequire(import.meta.url);
 const kubectl = process.env.KUBECTL ?? '/usr/bin/kubectl';
@@ -91,16 +93,30 @@ if (wanted('hover')) {
   );
 }
 
-// ---- tree and mint: one test API server in this process ----
-if (wanted('tree') || wanted('mint')) {
-  step(`test API server with ${bulk.namespaces} x ${bulk.serviceAccountsPerNamespace} ServiceAccounts`);
-  const { startTestCluster } = require(path.join(repoRoot, 'out', 'testserver', 'index.js'));
-  const cluster = await startTestCluster({ seed: 'demo', bulk });
+// ---- tree and mint: one test API server in this process; with --real, then the same rows against a
+// real kube-apiserver (scripts/lib/benchReal.mjs), kubectl and the extension against the same server ----
+const serverTargets = [
+  async () => {
+    step(`test API server with ${bulk.namespaces} x ${bulk.serviceAccountsPerNamespace} ServiceAccounts`);
+    const { startTestCluster } = require(path.join(repoRoot, 'out', 'testserver', 'index.js'));
+    const cluster = await startTestCluster({ seed: 'demo', bulk });
+    const counts = { saCount: cluster.store.list('v1', 'ServiceAccount').length, nsCount: cluster.store.list('v1', 'Namespace').length };
+    return { label: '', kubeconfig: cluster.writeKubeconfig(path.join(work, 'kubeconfig')), ...counts, close: () => cluster.close() };
+  },
+];
+if (process.argv.includes('--real')) {
+  serverTargets.push(async () => {
+    step(`real kube-apiserver with ${realBulk().namespaces} x ${realBulk().serviceAccountsPerNamespace} ServiceAccounts (BENCH_REAL_BULK)`);
+    return startRealTarget({ repoRoot, work, log: (l) => console.log(l) });
+  });
+}
+for (const startTarget of wanted('tree') || wanted('mint') ? serverTargets : []) {
+  const server = await startTarget();
+  const { saCount, nsCount, kubeconfig } = server;
+  const firstRow = rows.length;
+  const testServerRaw = { ...raw };
   try {
-    const saCount = cluster.store.list('v1', 'ServiceAccount').length;
-    const nsCount = cluster.store.list('v1', 'Namespace').length;
     raw.cluster = { serviceAccounts: saCount, namespaces: nsCount };
-    const kubeconfig = cluster.writeKubeconfig(path.join(work, 'kubeconfig'));
     const kubectlArgs = ['--kubeconfig', kubeconfig, '--cache-dir', path.join(work, 'kube-cache')];
     const treeChild = () => runNodeJson([path.join(outBench, 'tree.js'), '--kubeconfig', kubeconfig, '--limit', '500']);
     const kubectlList = async (extra) => {
@@ -146,7 +162,7 @@ if (wanted('tree') || wanted('mint')) {
 
     if (wanted('mint')) {
       const targets = [{ label: '', kubeconfig, context: 'test-admin', namespace: 'demo', serviceAccount: 'ci-deployer', kubectlArgs: ['--cache-dir', path.join(work, 'kube-cache')] }];
-      const extra = targetFromEnv();
+      const extra = server.label ? undefined : targetFromEnv();
       if (extra) targets.push(extra);
       raw.mint = [];
       for (const target of targets) {
@@ -157,7 +173,13 @@ if (wanted('tree') || wanted('mint')) {
       }
     }
   } finally {
-    await cluster.close();
+    await server.close();
+  }
+  if (server.label) {
+    // The second server's rows say which server they ran against; its raw figures go under raw.real.
+    for (const r of rows.slice(firstRow)) r.name = `${r.name} [${server.label}]`;
+    raw.real = { target: server.label, seedSeconds: server.seedSeconds, cluster: raw.cluster, treeRuns: raw.treeRuns, tree: raw.tree, treeLiveExpand: raw.treeLiveExpand, treeLiveFollow: raw.treeLiveFollow, mint: raw.mint };
+    Object.assign(raw, testServerRaw);
   }
 }
 

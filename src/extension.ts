@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const expiry = registerExpiry(services, tokens.store);
   const permissions = registerPermissions(services);
   registerHover(services);
-  registerScaffold(services, permissions.documents);
+  registerScaffold(services, permissions.documents, () => tree.refresh());
   registerFederation(services);
 
   return { services, tree, tokens, tokenStore: tokens.store, expiry, permissions };

@@ -57,6 +57,18 @@ export async function createClusterPki(keyType: 'RS256' | 'ES256'): Promise<Clus
 }
 
 /** Issues client certificates signed by one CA; results are cached per user (name + groups). */
+/**
+ * A certificate serial number from random bytes, as a minimal DER INTEGER that is positive: the first
+ * byte in 0x40..0x7f. Clearing only the top bit is not enough: a first byte 0x00 followed by one below
+ * 0x80 is a non-minimal encoding, which Go's crypto/x509 (kubectl, kube-apiserver) and OpenSSL refuse
+ * ("x509: malformed serial number"), so about one certificate in 256 did not load.
+ */
+export function positiveSerial(random: Uint8Array): Uint8Array {
+  const serial = Uint8Array.from(random);
+  serial[0] = (serial[0] & 0x3f) | 0x40;
+  return serial;
+}
+
 export class ClientCertificateIssuer {
   private readonly caKey: KeyObject;
   private readonly issuer: asn.Name;
@@ -75,8 +87,7 @@ export class ClientCertificateIssuer {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const now = Date.now();
     const subject = new x509.Name([{ CN: [user.name] }, ...groups.map((g) => ({ O: [g] }))]);
-    const serial = randomBytes(16);
-    serial[0] &= 0x7f; // positive INTEGER
+    const serial = positiveSerial(randomBytes(16));
     const extensions = [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),

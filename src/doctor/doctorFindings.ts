@@ -58,9 +58,48 @@ function rejectionContext(c: TokenClaims): RejectionContext {
   return { namespace: t.namespace, serviceAccount: t.serviceAccount, tokenAudiences: c.audiences, boundKind: t.bound?.kind, boundName: t.bound?.name };
 }
 
+/** jwt.DefaultLeeway: claims.go still accepts a token whose object was deleted less than 60 s ago. */
+const DELETION_LEEWAY_MS = 60_000;
+
+/**
+ * The rejection the API server owes a token it just accepted: kube-apiserver caches a successful
+ * authentication for 10 s (TokenSuccessCacheTTL), so a TokenReview right after the ServiceAccount or
+ * the bound object was deleted or recreated still says authenticated. The objects tell what
+ * pkg/serviceaccount/claims.go will answer once the entry expires, in its own words.
+ */
+export function pendingRejection(x: Explanation, facts: TokenClusterFacts, now = Date.now()): string | undefined {
+  const c = x.claims;
+  if (c.kind === 'legacy') return undefined;
+  const ctx = rejectionContext(c);
+  const sa = facts.serviceAccount;
+  const saUid = c.kubernetes?.serviceAccount?.uid;
+  if (sa && !sa.ok && sa.error.kind === 'notFound') return `serviceaccounts "${ctx.serviceAccount ?? ''}" not found`;
+  if (sa?.ok && saUid && sa.value.uid && sa.value.uid !== saUid) return `service account UID (${sa.value.uid}) does not match claim (${saUid})`;
+  const binding = bindingOf(c.kubernetes);
+  const bound = facts.boundObject;
+  if (!binding || !bound) return undefined;
+  if (!bound.ok) return bound.error.kind === 'notFound' ? 'service account token has been invalidated' : undefined;
+  const kind = binding.kind.toLowerCase();
+  if (binding.ref.uid && bound.value.uid && binding.ref.uid !== bound.value.uid) return `${kind} UID (${bound.value.uid}) does not match service account ${kind} ref claim (${binding.ref.uid})`;
+  const deleted = bound.value.deletionTimestamp ? Date.parse(bound.value.deletionTimestamp) : NaN;
+  return deleted < now - DELETION_LEEWAY_MS ? 'service account token has been invalidated' : undefined;
+}
+
 function reviewFindings(x: Explanation, facts: TokenClusterFacts, out: Finding[]): DoctorReport['verdict'] {
   const ctx = rejectionContext(x.claims);
   const review = facts.tokenReview;
+  const pending = review.ok && review.value.authenticated ? pendingRejection(x, facts) : undefined;
+  if (pending) {
+    const r = explainRejection(pending, ctx);
+    out.push({ code: r.code, severity: 'error', title: r.title, detail: r.detail, fix: r.fix });
+    out.push({
+      code: 'acceptedFromCache',
+      severity: 'info',
+      title: l10n.t('The TokenReview still accepted it'),
+      detail: l10n.t('kube-apiserver remembers a successful authentication for 10 s, so a token used just before its ServiceAccount or bound object changed keeps working that long. Then it answers: {0}', pending),
+    });
+    return 'rejected';
+  }
   if (review.ok && review.value.authenticated) {
     const u = review.value.user;
     const extra = Object.entries(u.extra ?? {}).map(([k, v]) => `${k}=${v.join(',')}`);

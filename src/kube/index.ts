@@ -10,7 +10,7 @@ import { ContextClient, defaultClientOptions, type ClientOptions } from './http'
 import { KubeError } from '../errors/kubeError';
 import { defaultKubeconfigFiles, loadKubeconfigs, type LoadedKubeconfigs } from './kubeconfig';
 
-export { ContextClient, parseWarnings } from './http';
+export { ContextClient, parseWarnings, sleep } from './http';
 export type { KubeRequest, KubeResponse, ClientOptions } from './http';
 export { KubeError, errorFromResponse, errorFromNetwork, parseForbiddenMessage } from '../errors/kubeError';
 export { defaultKubeconfigFiles, loadKubeconfigs } from './kubeconfig';
@@ -117,3 +117,4 @@ export { KeyedStore } from './watchStore';
 export type { Item, StoreEvent } from './watchStore';
 export { collectionListerWatcher, jsonLines, toWatchEvent } from './watch';
 export * from './federation';
+export * from './pods';

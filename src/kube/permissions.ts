@@ -111,12 +111,13 @@ export async function readRbacSnapshot(client: ContextClient, namespace: string 
 /**
  * One SubjectAccessReview per attribute set, `concurrency` at a time, results in input order.
  * The first failure (e.g. 403: the caller may not create subjectaccessreviews) rejects the batch.
+ * `local`: LocalSubjectAccessReviews in each attribute set's namespace (see serviceAccountAccessReview).
  */
 export async function serviceAccountAccessReviews(
   client: ContextClient,
   sa: { namespace: string; name: string },
   attrs: readonly ResourceAttributes[],
-  options: { concurrency?: number; signal?: AbortSignal } = {},
+  options: { concurrency?: number; signal?: AbortSignal; local?: boolean } = {},
 ): Promise<AccessResult[]> {
   const results: AccessResult[] = new Array<AccessResult>(attrs.length);
   let next = 0;
@@ -125,7 +126,7 @@ export async function serviceAccountAccessReviews(
     while (!failed && next < attrs.length) {
       const i = next++;
       try {
-        results[i] = await serviceAccountAccessReview(client, sa, attrs[i], options.signal);
+        results[i] = await serviceAccountAccessReview(client, sa, attrs[i], options.signal, options.local);
       } catch (e) {
         failed = true;
         throw e;

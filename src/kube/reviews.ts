@@ -70,21 +70,27 @@ export function serviceAccountUser(namespace: string, name: string): string {
   return `system:serviceaccount:${namespace}:${name}`;
 }
 
-/** SubjectAccessReview for a ServiceAccount. Needs `create subjectaccessreviews`. */
+/**
+ * SubjectAccessReview for a ServiceAccount. Needs `create subjectaccessreviews` (cluster-wide), or with
+ * `local` (and a namespace in `attrs`) a LocalSubjectAccessReview in that namespace, which ClusterRole
+ * `admin` grants (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go): a namespace admin may
+ * ask what a ServiceAccount may do in their namespace, but not cluster-wide.
+ */
 export async function serviceAccountAccessReview(
   client: ContextClient,
   sa: { namespace: string; name: string; uid?: string },
   attrs: ResourceAttributes,
   signal?: AbortSignal,
+  local = false,
 ): Promise<AccessResult> {
+  const spec = { user: serviceAccountUser(sa.namespace, sa.name), groups: serviceAccountGroups(sa.namespace), uid: sa.uid, resourceAttributes: { ...attrs, group: attrs.group ?? '' } };
+  const ns = local ? attrs.namespace : undefined;
   const res = await client.request<{ status?: AccessResult }>({
     method: 'POST',
-    path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
-    body: {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SubjectAccessReview',
-      spec: { user: serviceAccountUser(sa.namespace, sa.name), groups: serviceAccountGroups(sa.namespace), uid: sa.uid, resourceAttributes: { ...attrs, group: attrs.group ?? '' } },
-    },
+    path: ns ? `/apis/authorization.k8s.io/v1/namespaces/${encodeURIComponent(ns)}/localsubjectaccessreviews` : '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+    body: ns
+      ? { apiVersion: 'authorization.k8s.io/v1', kind: 'LocalSubjectAccessReview', metadata: { namespace: ns }, spec }
+      : { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec },
     signal,
   });
   return { allowed: res.body.status?.allowed === true, denied: res.body.status?.denied, reason: clusterText(res.body.status?.reason), evaluationError: clusterText(res.body.status?.evaluationError) };

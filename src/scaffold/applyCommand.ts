@@ -1,110 +1,119 @@
 /**
- * Apply Manifest: every document of the YAML editor is first created with a server-side dry run
- * (`dryRun=All`); only when all are accepted (and the user confirms) are they created. Each object's
- * result is reported; a 403 names the missing permission. When the manifest binds a Role to a
- * ServiceAccount, SubjectAccessReviews then prove what the ServiceAccount may do, shown as a matrix.
+ * Apply Manifest, as `kubectl apply --server-side` does it: every document of the YAML editor is sent
+ * with server-side apply under our field manager (k8s-sa-tokens), in dependency order (applyPlan.ts),
+ * first as a dry run (`dryRun=All`); only when the dry run accepts all (and the user confirms) are
+ * they applied. Fields another manager owns are taken over only when the user chooses to (a modal
+ * whose default leaves them). When the manifest binds a role to a ServiceAccount, SubjectAccessReviews
+ * then prove what the ServiceAccount may do, once its existence is checked. The tree is refreshed.
  */
 import * as vscode from 'vscode';
+import { nonEmptyString } from '../common/args';
 import { CommandIds } from '../common/commandIds';
 import { registerCommand } from '../common/commands';
-import { safeMessage } from '../text/displayText';
-import type { Services } from '../services';
-import { describeKubeError, describePermission } from '../errors/describe';
 import { KubeError } from '../errors/kubeError';
+import { describeKubeError } from '../errors/describe';
 import type { ContextClient } from '../kube/http';
 import { ClusterSession } from '../kube/session';
 import type { PermissionsDocuments } from '../permissions/view';
+import type { Services } from '../services';
+import { safeMessage } from '../text/displayText';
+import { describeConflicts } from './applyErrors';
+import { inApplyOrder } from './applyPlan';
+import { proveApplied } from './applyProof';
+import { objectLabel, report } from './applyReport';
+import { applyPass, type ApplyOutcome, type ObjectResult } from './applyRun';
 import { parseManifest, type ManifestObjectLike } from './manifestDocuments';
-import { proofCells, proofPlanFor, proofResult, type ProofResult } from './rbacGenerator';
-import { nonEmptyString } from '../common/args';
 
-export interface ObjectResult {
-  /** Index of the YAML document. */
-  index: number;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  phase: 'parse' | 'dryRun' | 'create';
-  ok: boolean;
-  /** Why it failed (explained), or the server's warnings. */
-  message?: string;
-  /** `verb resource in namespace` the caller lacks, on 403. */
-  missingPermission?: string;
-}
+export type { ApplyOutcome, ObjectResult } from './applyRun';
 
-export interface ApplyOutcome {
-  status: 'created' | 'dryRunFailed' | 'createFailed' | 'cancelled' | 'invalid';
-  context: string;
-  results: ObjectResult[];
-  proof?: ProofResult;
-  /** Why the proof could not be run (e.g. the caller may not create subjectaccessreviews). */
-  proofError?: string;
-}
 
 interface ApplyArgs {
   uri?: string;
   context?: string;
-  /** Ask before creating (default true). */
+  /** Ask before applying (default true). */
   confirm: boolean;
+  /** Take over fields other managers own; undefined: ask when confirming, else leave them. */
+  force?: boolean;
   /** Open the proof matrix (default true). */
   show: boolean;
 }
 
 function argsOf(arg: unknown): ApplyArgs {
   const o = (typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? arg : {}) as Record<string, unknown>;
-  return { uri: arg instanceof vscode.Uri ? arg.toString() : nonEmptyString(o.uri), context: nonEmptyString(o.context), confirm: o.confirm !== false, show: o.show !== false };
+  return {
+    uri: arg instanceof vscode.Uri ? arg.toString() : nonEmptyString(o.uri),
+    context: nonEmptyString(o.context),
+    confirm: o.confirm !== false,
+    force: typeof o.force === 'boolean' ? o.force : undefined,
+    show: o.show !== false,
+  };
 }
 
-const label = (r: ObjectResult): string => `${r.kind ?? '?'} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? `#${r.index + 1}`}`;
+type Parsed = { index: number; object: ManifestObjectLike };
 
-async function sendAll(
-  services: Services,
-  client: ContextClient,
-  objects: { index: number; object: ManifestObjectLike }[],
-  defaultNamespace: string,
-  dryRun: boolean,
-  signal: AbortSignal | undefined,
-): Promise<ObjectResult[]> {
+/** Asks whether to take over the conflicting fields. The first (default) button leaves them. */
+async function chooseForce(conflicted: readonly ObjectResult[], context: string): Promise<boolean> {
+  const leave = vscode.l10n.t('Leave Their Fields');
+  const take = vscode.l10n.t('Take Over Fields');
+  const detail = conflicted.map((r) => `${objectLabel(r)}: ${describeConflicts(r.conflicts ?? [])}`).join('\n');
+  const answer = await vscode.window.showWarningMessage(
+    vscode.l10n.t('{0} object(s) in context "{1}" have fields that another field manager set. Applying would take these fields over (server-side apply with force); nothing is applied otherwise.', conflicted.length, context),
+    { modal: true, detail },
+    leave,
+    take,
+  );
+  return answer === take;
+}
+
+async function confirmApply(dry: readonly ObjectResult[], context: string): Promise<boolean> {
+  const apply = vscode.l10n.t('Apply');
+  const notes = dry.flatMap((r) => [...(r.deferred ? [`${objectLabel(r)}: ${r.deferred}`] : []), ...(r.warnings ?? []).map((w) => `${objectLabel(r)}: ${vscode.l10n.t('warning: {0}', w)}`)]);
+  const list = dry.map((r) => `${objectLabel(r)} (${r.action === 'configured' ? vscode.l10n.t('update') : vscode.l10n.t('new')})`).join(', ');
+  const answer = await vscode.window.showInformationMessage(
+    vscode.l10n.t('The dry run accepted {0} object(s) in context "{1}": {2}. Apply them?', dry.length, context, list),
+    { modal: true, detail: notes.join('\n') || undefined },
+    apply,
+  );
+  return answer === apply;
+}
+
+async function run(services: Services, client: ContextClient, context: string, objects: Parsed[], defaultNamespace: string, args: ApplyArgs, progress: vscode.Progress<{ message?: string }>, signal: AbortSignal | undefined): Promise<ApplyOutcome> {
   const kube = services.session.module();
   const resources = await kube.listApiResources(client, signal);
-  const results: ObjectResult[] = [];
-  // In order, so a Namespace or ServiceAccount earlier in the file exists before what uses it.
-  for (const { index, object } of objects) {
-    const base = { index, kind: object.kind, name: object.metadata.name ?? object.metadata.generateName, namespace: object.metadata.namespace, phase: dryRun ? ('dryRun' as const) : ('create' as const) };
+  const ordered = inApplyOrder(objects);
+  const pass = (dryRun: boolean, force: ReadonlySet<number>, what: string): Promise<ObjectResult[]> =>
+    applyPass(kube, client, resources, ordered, { dryRun, defaultNamespace, force, signal, onObject: (done, total) => progress.report({ message: `${what} (${done}/${total})` }) });
+
+  let force: ReadonlySet<number> = new Set();
+  let dry = await pass(true, force, vscode.l10n.t('server-side dry run'));
+  const conflicted = dry.filter((r) => r.conflicts?.length);
+  if (dry.some((r) => !r.ok && !r.conflicts?.length)) return { status: 'dryRunFailed', context, results: dry, dryRun: dry };
+  if (conflicted.length) {
+    const take = args.force ?? (args.confirm ? await chooseForce(conflicted, context) : false);
+    if (!take) return { status: 'conflicts', context, results: dry, dryRun: dry };
+    force = new Set(conflicted.map((r) => r.index));
+    dry = await pass(true, force, vscode.l10n.t('server-side dry run, taking over fields'));
+    if (dry.some((r) => !r.ok)) return { status: 'dryRunFailed', context, results: dry, dryRun: dry, forced: true };
+  } else if (args.confirm && !(await confirmApply(dry, context))) {
+    return { status: 'cancelled', context, results: dry, dryRun: dry };
+  }
+  const results = await pass(false, force, vscode.l10n.t('applying'));
+  const applied = results.every((r) => r.ok);
+  const outcome: ApplyOutcome = { status: applied ? 'applied' : 'applyFailed', context, results, dryRun: dry, forced: force.size > 0 };
+  if (applied) {
+    progress.report({ message: vscode.l10n.t('checking permissions with SubjectAccessReviews') });
     try {
-      const created = await kube.createManifestObject(client, resources, object, { dryRun, defaultNamespace, signal });
-      results.push({ ...base, name: created.name, namespace: created.namespace, ok: true, message: created.warnings.length ? created.warnings.join('; ') : undefined });
+      Object.assign(outcome, await proveApplied(services, client, context, ordered.map((o) => o.object), defaultNamespace, signal));
     } catch (e) {
+      // The objects exist now; a refused proof is reported, not turned into a failed apply.
       if (KubeError.is(e, 'cancelled')) throw e;
-      const missing = KubeError.is(e, 'forbidden') && e.permission ? describePermission(e.permission) : undefined;
-      results.push({ ...base, ok: false, message: describeKubeError(e), missingPermission: missing });
+      outcome.proofError = describeKubeError(e, context);
     }
   }
-  return results;
+  return outcome;
 }
 
-async function prove(services: Services, client: ContextClient, context: string, objects: ManifestObjectLike[], defaultNamespace: string, signal: AbortSignal | undefined): Promise<ProofResult | undefined> {
-  const plan = proofPlanFor(objects, defaultNamespace);
-  if (!plan) return undefined;
-  const cells = proofCells(plan);
-  const attrs = cells.map((c) => ({ verb: c.verb, group: c.check.group, resource: c.check.resource, subresource: c.check.subresource, namespace: plan.namespace }));
-  const answers = await services.session.module().serviceAccountAccessReviews(client, plan.serviceAccount, attrs, { signal });
-  return proofResult(context, plan, cells, answers);
-}
-
-function report(services: Services, outcome: ApplyOutcome): void {
-  for (const r of outcome.results) services.log.info(`apply ${r.phase} ${label(r)} (${outcome.context}): ${r.ok ? 'ok' : 'failed'}${r.message ? `: ${r.message}` : ''}`);
-  const failed = outcome.results.filter((r) => !r.ok);
-  if (outcome.status === 'created') {
-    const proof = outcome.proof ? ` ${outcome.proof.exact ? vscode.l10n.t('The permissions were proved with SubjectAccessReviews.') : vscode.l10n.t('The proof found differences: see the matrix.')}` : '';
-    void vscode.window.showInformationMessage(vscode.l10n.t('Created {0} object(s) in context "{1}": {2}.', outcome.results.length, outcome.context, outcome.results.map(label).join(', ')) + proof);
-  } else if (failed.length) {
-    const what = outcome.status === 'dryRunFailed' ? vscode.l10n.t('The dry run refused {0} of {1} object(s); nothing was created.', failed.length, outcome.results.length) : vscode.l10n.t('{0} of {1} object(s) could not be created.', failed.length, outcome.results.length);
-    void vscode.window.showErrorMessage(safeMessage(`${what} ${failed.map((r) => `${label(r)}: ${r.message ?? ''}`).join(' ')}`));
-  }
-}
-
-async function applyManifest(services: Services, documents: PermissionsDocuments, arg: unknown): Promise<ApplyOutcome | undefined> {
+async function applyManifest(services: Services, documents: PermissionsDocuments, arg: unknown, onApplied: () => void): Promise<ApplyOutcome | undefined> {
   const args = argsOf(arg);
   const doc = args.uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
   if (!doc || doc.languageId !== 'yaml') {
@@ -126,53 +135,23 @@ async function applyManifest(services: Services, documents: PermissionsDocuments
     void vscode.window.showErrorMessage(safeMessage(parsed.length === 0 ? vscode.l10n.t('The document holds no objects.') : vscode.l10n.t('Fix the YAML first: {0}', results.map((r) => `#${r.index + 1}: ${r.message}`).join(' '))));
     return { status: 'invalid', context, results };
   }
-  const objects = parsed.filter((p): p is { index: number; object: ManifestObjectLike } => 'object' in p);
+  const objects = parsed.filter((p): p is Parsed => 'object' in p);
   const client = services.session.connections().client(context);
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Applying to "{0}"…', context), cancellable: true }, async (progress, token) => {
+  const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Applying to "{0}"…', context), cancellable: true }, async (progress, token) => {
     const cancel = ClusterSession.signalFor(token);
     try {
-      progress.report({ message: vscode.l10n.t('server-side dry run') });
-      const dry = await sendAll(services, client, objects, defaultNamespace, true, cancel.signal);
-      if (dry.some((r) => !r.ok)) {
-        const outcome: ApplyOutcome = { status: 'dryRunFailed', context, results: dry };
-        report(services, outcome);
-        return outcome;
-      }
-      if (args.confirm) {
-        const create = vscode.l10n.t('Create');
-        const answer = await vscode.window.showInformationMessage(
-          vscode.l10n.t('The dry run accepted {0} object(s) in context "{1}": {2}. Create them?', dry.length, context, dry.map(label).join(', ')),
-          { modal: true },
-          create,
-        );
-        if (answer !== create) return { status: 'cancelled', context, results: dry };
-      }
-      progress.report({ message: vscode.l10n.t('creating') });
-      const results = await sendAll(services, client, objects, defaultNamespace, false, cancel.signal);
-      const created = results.every((r) => r.ok);
-      let proof: ProofResult | undefined;
-      let proofError: string | undefined;
-      if (created) {
-        progress.report({ message: vscode.l10n.t('checking permissions with SubjectAccessReviews') });
-        try {
-          proof = await prove(services, client, context, objects.map((o) => o.object), defaultNamespace, cancel.signal);
-        } catch (e) {
-          // The objects exist now; a refused proof is reported, not turned into a failed apply.
-          if (KubeError.is(e, 'cancelled')) throw e;
-          proofError = describeKubeError(e, context);
-          void vscode.window.showWarningMessage(vscode.l10n.t('Created, but the permissions could not be proved: {0}', proofError));
-        }
-        if (proof && args.show) await documents.show(proof.matrix);
-      }
-      const outcome: ApplyOutcome = { status: created ? 'created' : 'createFailed', context, results, proof, proofError };
-      report(services, outcome);
-      return outcome;
+      return await run(services, client, context, objects, defaultNamespace, args, progress, cancel.signal);
     } finally {
       cancel.dispose();
     }
   });
+  // Something may have changed even when a later object failed: the tree shows what is there now.
+  if (outcome.status === 'applied' || outcome.status === 'applyFailed') onApplied();
+  report(services, outcome);
+  if (outcome.proof && args.show) await documents.show(outcome.proof.matrix);
+  return outcome;
 }
 
-export function registerApplyCommand(services: Services, documents: PermissionsDocuments): void {
-  registerCommand(services.context, services.errors, CommandIds.applyManifest, (arg) => applyManifest(services, documents, arg));
+export function registerApplyCommand(services: Services, documents: PermissionsDocuments, onApplied: () => void): void {
+  registerCommand(services.context, services.errors, CommandIds.applyManifest, (arg) => applyManifest(services, documents, arg, onApplied));
 }

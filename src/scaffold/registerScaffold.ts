@@ -10,9 +10,10 @@ import { ManifestDiagnostics } from './diagnostics';
 import { registerGenerateCommands } from './generateCommands';
 import { registerSnippetCompletions } from './snippetCompletions';
 
-export function registerScaffold(services: Services, permissionDocuments: PermissionsDocuments): void {
+/** `onApplied`: after Apply changed the cluster (the extension refreshes the tree with it). */
+export function registerScaffold(services: Services, permissionDocuments: PermissionsDocuments, onApplied: () => void = () => undefined): void {
   registerGenerateCommands(services);
-  registerApplyCommand(services, permissionDocuments);
+  registerApplyCommand(services, permissionDocuments, onApplied);
   services.context.subscriptions.push(new ManifestDiagnostics(services));
   registerSnippetCompletions(services.context);
 }

@@ -12,6 +12,7 @@ import { KubeError } from '../errors/kubeError';
 import type { ContextClient } from '../kube/http';
 import type { KeptToken, TokenStore } from './tokenStore';
 import { resolveKept } from './mintCommands';
+import { revokeByDeletingPod, type PodRevocation } from './podRevocation';
 
 export type RevocationCheck =
   | {
@@ -29,32 +30,51 @@ export type RevocationCheck =
 export type RevokeAction = 'deleteBoundObject' | 'recreateServiceAccount';
 
 export type RevokeOutcome =
-  | { status: 'revoked'; how: 'deletedSecret' | RevokeAction; check: RevocationCheck; message: string }
+  | { status: 'revoked'; how: 'deletedSecret' | RevokeAction; check: RevocationCheck; message: string; pod?: PodRevocation }
   | { status: 'explained'; message: string; offered: RevokeAction[] }
   | { status: 'cancelled' };
 
 export interface RevokeArgs {
   confirm?: boolean;
   action?: RevokeAction;
+  /** Deleting a bound Pod: 0 deletes it at once; undefined uses the Pod's own grace period. */
+  gracePeriodSeconds?: number;
 }
 
-// kube-apiserver caches successful authentications for 10 s, so a just-revoked token may pass
-// a TokenReview for that long; poll a little beyond it.
+/** What the revoking step did: its text, and when it already knows the check cannot prove more, why. */
+interface ActResult {
+  message: string;
+  unchecked?: string;
+  pod?: PodRevocation;
+  /** When the token stopped being valid, local clock (default: when the step ended). */
+  invalidSince?: number;
+}
+
+// kube-apiserver caches a successful authentication for 10 s (TokenSuccessCacheTTL; failures are not
+// cached, staging/src/k8s.io/apiserver/pkg/authentication/token/cache): a token used or reviewed just
+// before the revocation keeps working from the cache until its entry expires, and entries are per
+// token AND audiences, so one rejecting TokenReview does not prove that every client is refused. The
+// revocation is confirmed once a review rejects the token and 10 s have passed since it became invalid.
+const AUTH_CACHE_MS = 10_000;
 const CHECK_FOR_MS = 14_000;
 const CHECK_EVERY_MS = 1_500;
 
-/** Asks the cluster whether the token still authenticates, waiting out the authentication cache. */
-export async function checkRevoked(services: Services, client: ContextClient, token: string, signal?: AbortSignal): Promise<RevocationCheck> {
+/**
+ * Asks the cluster whether the token still authenticates, waiting out the authentication cache.
+ * `invalidSince`: when the token stopped being valid (the deletion), local clock; default now.
+ */
+export async function checkRevoked(services: Services, client: ContextClient, token: string, signal?: AbortSignal, invalidSince = Date.now(), onWait?: (seconds: number) => void): Promise<RevocationCheck> {
   const kube = services.session.module();
-  const deadline = Date.now() + CHECK_FOR_MS;
+  const deadline = Math.max(Date.now() + CHECK_FOR_MS, invalidSince + AUTH_CACHE_MS + 4_000);
   let viaTokenReview = true;
   let reason = '';
   for (;;) {
     if (signal?.aborted) throw new KubeError({ kind: 'cancelled', message: 'The request was cancelled.' });
+    let rejected: RevocationCheck | undefined;
     try {
       if (viaTokenReview) {
         const r = await kube.tokenReview(client, token, [], signal);
-        if (!r.authenticated) return { checked: true, rejected: true, serverError: r.error, method: 'tokenReview' };
+        if (!r.authenticated) rejected = { checked: true, rejected: true, serverError: r.error, method: 'tokenReview' };
       } else {
         // Without TokenReview permission, present the token itself: 401 means the cluster rejects it.
         await kube.selfSubjectReview(client.withBearerToken(token), signal);
@@ -65,15 +85,19 @@ export async function checkRevoked(services: Services, client: ContextClient, to
         viaTokenReview = false;
         continue;
       }
-      if (!viaTokenReview && KubeError.is(e, 'unauthorized')) return { checked: true, rejected: true, method: 'selfSubjectReview', tokenReviewUnavailable: reason };
-      if (!viaTokenReview && KubeError.is(e, 'forbidden')) {
+      if (!viaTokenReview && KubeError.is(e, 'unauthorized')) {
+        rejected = { checked: true, rejected: true, method: 'selfSubjectReview', tokenReviewUnavailable: reason };
+      } else if (!viaTokenReview && KubeError.is(e, 'forbidden')) {
         // Authenticated (a 401 would come first) but not allowed to ask: the token still works.
       } else {
         return { checked: false, reason: (reason ? vscode.l10n.t('no TokenReview: {0}', reason) + '; ' : '') + describeKubeError(e) };
       }
     }
+    const cacheLeft = invalidSince + AUTH_CACHE_MS - Date.now();
+    if (rejected && cacheLeft <= 0) return rejected;
     if (Date.now() >= deadline) return { checked: true, rejected: false, method: viaTokenReview ? 'tokenReview' : 'selfSubjectReview', tokenReviewUnavailable: viaTokenReview ? undefined : reason };
-    await new Promise((r) => setTimeout(r, CHECK_EVERY_MS));
+    if (rejected) onWait?.(Math.ceil(cacheLeft / 1000));
+    await kube.sleep(rejected ? cacheLeft : CHECK_EVERY_MS, signal);
   }
 }
 
@@ -87,7 +111,7 @@ function describeCheck(check: RevocationCheck): string {
       ? vscode.l10n.t('Confirmed by a TokenReview: the token no longer authenticates ({0}).', check.serverError ?? 'rejected')
       : vscode.l10n.t('Confirmed: the cluster answers 401 Unauthorized to the token.') + noReview;
   }
-  return vscode.l10n.t('Warning: the cluster still accepts the token after {0} s. Check for another copy of the bound object or an authentication webhook caching it.', CHECK_FOR_MS / 1000) + noReview;
+  return vscode.l10n.t('Warning: the cluster still accepts the token {0} s after it should have stopped. Check for another copy of the bound object or an authentication webhook caching it.', (AUTH_CACHE_MS + 4_000) / 1000) + noReview;
 }
 
 export async function revokeCommand(services: Services, store: TokenStore, arg: unknown): Promise<RevokeOutcome | undefined> {
@@ -126,19 +150,22 @@ function keptSubject(store: TokenStore, entry: KeptToken): RevocableSubject {
 async function withCheck(
   services: Services,
   subject: Pick<RevocableSubject, 'context' | 'token' | 'markRevoked'>,
-  act: (client: ContextClient, signal: AbortSignal) => Promise<string>,
-): Promise<{ check: RevocationCheck; message: string } | undefined> {
+  act: (client: ContextClient, signal: AbortSignal, report: (message: string) => void) => Promise<string | ActResult>,
+): Promise<{ check: RevocationCheck; message: string; pod?: PodRevocation } | undefined> {
   const token = await subject.token();
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Revoking…'), cancellable: true }, async (progress, cancel) => {
     const ctrl = new AbortController();
     const sub = cancel.onCancellationRequested(() => ctrl.abort());
     try {
       const client = services.session.connections().client(subject.context);
-      const done = await act(client, ctrl.signal);
+      const acted = await act(client, ctrl.signal, (message) => progress.report({ message }));
+      const done: ActResult = typeof acted === 'string' ? { message: acted } : acted;
       await subject.markRevoked();
+      if (done.unchecked) return { check: { checked: false, reason: done.unchecked }, message: done.message, pod: done.pod };
       progress.report({ message: vscode.l10n.t('checking that the cluster rejects the token…') });
-      const check: RevocationCheck = token ? await checkRevoked(services, client, token, ctrl.signal) : { checked: false, reason: vscode.l10n.t('the token value is no longer stored') };
-      return { check, message: `${done} ${describeCheck(check)}` };
+      const onWait = (seconds: number): void => progress.report({ message: vscode.l10n.t('the cluster rejects the token; waiting {0} s for its authentication cache to expire…', seconds) });
+      const check: RevocationCheck = token ? await checkRevoked(services, client, token, ctrl.signal, done.invalidSince ?? Date.now(), onWait) : { checked: false, reason: vscode.l10n.t('the token value is no longer stored') };
+      return { check, message: `${done.message} ${describeCheck(check)}`, pod: done.pod };
     } catch (e) {
       if (KubeError.is(e, 'cancelled')) return undefined;
       throw e;
@@ -200,7 +227,17 @@ async function revokeOther(services: Services, store: TokenStore, entry: KeptTok
   }
   const kube = services.session.module();
   const chosen = action;
-  const r = await withCheck(services, keptSubject(store, entry), async (client, signal) => {
+  let grace = args.gracePeriodSeconds;
+  if (chosen === 'deleteBoundObject' && deletable?.kind === 'Pod' && !args.action) {
+    const picked = await choosePodGrace(deletable.name);
+    if (!picked) return { status: 'explained', message, offered };
+    grace = picked.gracePeriodSeconds;
+  }
+  const r = await withCheck(services, keptSubject(store, entry), async (client, signal, report) => {
+    if (chosen === 'deleteBoundObject' && deletable?.kind === 'Pod') {
+      const pod = await revokeByDeletingPod(kube, client, namespace, deletable.name, { uid: deletable.uid, gracePeriodSeconds: grace, signal, onProgress: report });
+      return { message: pod.message, pod, invalidSince: pod.invalidSince, unchecked: pod.how === 'stoppedWaiting' ? vscode.l10n.t('you stopped waiting for the Pod') : undefined };
+    }
     if (chosen === 'deleteBoundObject' && deletable) {
       await kube.deleteBoundObject(client, deletable.kind as 'Pod' | 'Secret', deletable.name, namespace, signal);
       return vscode.l10n.t('Deleted {0} {1}/{2}.', deletable.kind, namespace, deletable.name);
@@ -247,4 +284,25 @@ async function chooseRevokeAction(entry: KeptToken, deletable: { kind: string; n
     validateInput: (v) => (v.trim() === name ? undefined : vscode.l10n.t('Type {0} to confirm, or press Escape.', name)),
   });
   return typed?.trim() === name ? pick.action : undefined;
+}
+
+/**
+ * How to delete a bound Pod, both ways spelt out. Graceful (the Pod's own grace period) comes first:
+ * the kubelet stops the containers before the object goes.
+ */
+async function choosePodGrace(pod: string): Promise<{ gracePeriodSeconds: number | undefined } | undefined> {
+  type Item = vscode.QuickPickItem & { gracePeriodSeconds: number | undefined };
+  const items: Item[] = [
+    {
+      label: vscode.l10n.t('Delete gracefully'),
+      detail: vscode.l10n.t("The kubelet stops the containers within the Pod's grace period. The token stays valid until the Pod is gone, up to the grace period + 60 s; the revoke waits for it and then checks."),
+      gracePeriodSeconds: undefined,
+    },
+    {
+      label: vscode.l10n.t('Delete at once (grace period 0)'),
+      detail: vscode.l10n.t('The Pod object is removed now and the token stops working within seconds, but its containers may run on until the kubelet notices. For a Pod whose node has no running kubelet.'),
+      gracePeriodSeconds: 0,
+    },
+  ];
+  return vscode.window.showQuickPick(items, { title: vscode.l10n.t('Delete Pod {0}', pod) });
 }

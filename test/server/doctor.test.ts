@@ -207,6 +207,28 @@ describe('Token doctor against the test cluster', () => {
     assert.equal(facts.boundObject?.ok, false);
   });
 
+  it('says a token just accepted from the authentication cache is rejected once its Secret is gone, as kube-apiserver will', async () => {
+    // kube-apiserver caches a successful authentication for 10 s: right after the deletion its TokenReview still says authenticated.
+    const cached = await startTestCluster({ tokenSuccessCacheTtlMs: 10_000 });
+    const factory = new ClientFactory(cached);
+    try {
+      const client = factory.client();
+      const secret = await createRevocableSecret(client, 'demo', 'reader');
+      const token = await mint({ serviceAccount: 'reader', boundObjectRef: { kind: 'Secret', name: secret.name, uid: secret.uid } }, client);
+      assert.equal((await check(token, client)).report.verdict, 'accepted');
+      await deleteSecret(client, 'demo', secret.name);
+      const { report, facts } = await check(token, client);
+      assert.equal(facts.tokenReview.ok && facts.tokenReview.value.authenticated, true, 'the review still accepts it from the cache');
+      assert.equal(report.verdict, 'rejected');
+      assert.match(finding(report, 'rejected.invalidated').detail, new RegExp(`bound Secret "${secret.name}" was deleted`));
+      assert.match(finding(report, 'acceptedFromCache').detail, /remembers a successful authentication for 10 s.*service account token has been invalidated/);
+      assert.ok(!codes(report).includes('accepted'));
+    } finally {
+      factory.dispose();
+      await cached.close();
+    }
+  });
+
   it('checks a Pod-bound token against the Pod it names', async () => {
     const uid = await getObjectUid(admin, 'Pod', 'web-0', 'demo');
     const { report } = await check(await mint({ boundObjectRef: { kind: 'Pod', name: 'web-0', uid } }));

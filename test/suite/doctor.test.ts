@@ -16,7 +16,7 @@ import type { KubeModule } from '../../src/kube/session';
 import type { TokenRequestInput } from '../../src/kube/tokenRequest';
 import type { TestCluster } from '../../testserver/api';
 import { startTestCluster } from '../../testserver/index';
-import { answeringDefaults, captureWorkbench, getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, type ExtensionApi } from './helpers';
+import { answeringDefaults, captureWorkbench, getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, type ExtensionApi, type HostCluster } from './helpers';
 import { noToasts } from './workbenchShots';
 
 
@@ -29,7 +29,7 @@ function finding(o: CheckOutcome, code: string): Finding {
 
 describe('Token doctor (Check Token Against Cluster)', () => {
   let api: ExtensionApi;
-  let cluster: TestCluster;
+  let cluster: HostCluster;
   /** A cluster whose clock the test moves, to mint tokens that have already expired. */
   let clocked: TestCluster;
   /** Same issuer as the shared cluster, its own signing key. */
@@ -137,7 +137,7 @@ describe('Token doctor (Check Token Against Cluster)', () => {
   it('explains a deleted ServiceAccount and how to recreate it', async () => {
     const name = await newServiceAccount('doctor-gone');
     const token = await mint({ serviceAccount: name });
-    assert.ok(cluster.store.delete('v1', 'ServiceAccount', name, 'demo'));
+    assert.ok(await cluster.objects.delete('v1', 'ServiceAccount', name, 'demo'));
     const r = await check(token);
     assert.equal(r.report.verdict, 'rejected');
     assert.match(finding(r, 'rejected.saDeleted').fix ?? '', new RegExp(`kubectl create serviceaccount ${name} -n demo`));
@@ -199,9 +199,9 @@ describe('Token doctor (Check Token Against Cluster)', () => {
   });
 
   it('says why a text is not a token instead of calling the cluster', async () => {
-    const before = cluster.requestCounts().get('POST /apis/authentication.k8s.io/v1/tokenreviews') ?? 0;
+    const before = await cluster.requestCount('POST', '/apis/authentication.k8s.io/v1/tokenreviews');
     const r = await vscode.commands.executeCommand<CheckOutcome | undefined>(CommandIds.checkToken, { token: 'eyJhbGciOiJSUzI1NiJ9.%%%.x', context: 'test-admin' });
     assert.equal(r, undefined);
-    assert.equal(cluster.requestCounts().get('POST /apis/authentication.k8s.io/v1/tokenreviews') ?? 0, before);
+    assert.equal(await cluster.requestCount('POST', '/apis/authentication.k8s.io/v1/tokenreviews'), before);
   });
 });

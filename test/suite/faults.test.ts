@@ -15,7 +15,7 @@ import type { MintOutcome } from '../../src/tokens/mint';
 import type { ErrorNode, TreeNode } from '../../src/tree/model';
 import type { Fault } from '../../testserver/api';
 import { closedPort } from '../../testserver/index';
-import { adminContextLoaded, getApi, resetKubeconfigs, testCluster, waitFor, writeExtraKubeconfig, type TestCluster } from './helpers';
+import { adminContextLoaded, getApi, resetKubeconfigs, testCluster, testserverOnly, waitFor, writeExtraKubeconfig, type TestCluster } from './helpers';
 
 const NS = 'kube-node-lease'; // seeded with only `default`; no other suite lists it
 // The tree lists ServiceAccounts once per cluster (its watch cache), not per namespace.
@@ -59,14 +59,15 @@ async function keptSnapshot(api: ExtensionApi): Promise<string> {
   return JSON.stringify(await Promise.all(list.map(async (t) => [t, await api.tokenStore.token(t.id)])));
 }
 
-describe('Faults: clear errors, retries of reads only, cancellation, no state lost', () => {
+// Injected faults exist only on the test server.
+describe('Faults: clear errors, retries of reads only, cancellation, no state lost [testserver-only]', () => {
   let api: ExtensionApi;
   let cluster: TestCluster;
   let keptId: string | undefined;
   const count = (key: string): number => cluster.requestCounts().get(key) ?? 0;
 
   before(async () => {
-    cluster = await testCluster();
+    cluster = testserverOnly(await testCluster());
     api = await getApi();
     await adminContextLoaded(api);
     // A kept token that must survive every failure below.

@@ -2,8 +2,10 @@
  * Helpers for extension-host tests (test/suite/*.test.ts). They run inside a real VS Code.
  *
  * - `getApi()`: activates the extension under test and returns its `ExtensionApi`.
- * - `testCluster()`: ONE in-process test API server for the whole run (testserver, seed 'demo');
+ * - `testCluster()`: ONE cluster for the whole run, the test server (seed 'demo') or, with
+ *   `npm run test:host -- --real`, a real kube-apiserver seeded with the same objects (hostCluster.ts);
  *   its admin kubeconfig (context `test-admin`) is put into the setting `k8sTokens.kubeconfigPaths`.
+ *   `testserverOnly(cluster)` gives the test server's own parts to tests titled `[testserver-only]`.
  * - `writeExtraKubeconfig(opts)`: writes one more kubeconfig for the same cluster (other user, wrong
  *   CA, unreachable server, …) and appends it to `k8sTokens.kubeconfigPaths`; `resetKubeconfigs()`
  *   goes back to the admin kubeconfig alone. Call it in `afterEach`/`after` of tests that add files.
@@ -20,10 +22,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { KubeconfigOptions, TestCluster } from '../../testserver/api';
-import { startTestCluster } from '../../testserver/index';
+import { hostBackend, startHostCluster, TESTSERVER_ONLY, type HostCluster } from './hostCluster';
 
 export type { ExtensionApi } from '../../src/extension';
 export type { KubeconfigOptions, TestCluster } from '../../testserver/api';
+export { hostBackend, TESTSERVER_ONLY, type HostCluster } from './hostCluster';
 
 export const EXTENSION_ID = 'k8s-sa-tokens.k8s-sa-tokens';
 
@@ -91,7 +94,7 @@ export async function getApi(): Promise<ExtensionApi> {
 // ---- test cluster and kubeconfig files ----
 
 interface ClusterState {
-  cluster: TestCluster;
+  cluster: HostCluster;
   dir: string;
   adminFile: string;
   extraFiles: string[];
@@ -101,7 +104,7 @@ let clusterState: Promise<ClusterState> | undefined;
 let extraCounter = 0;
 
 async function startSharedCluster(): Promise<ClusterState> {
-  const cluster = await startTestCluster({ seed: 'demo' });
+  const cluster = await startHostCluster();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-tokens-suite-'));
   const adminFile = cluster.writeKubeconfig(path.join(dir, 'test-admin.kubeconfig'), { contextName: 'test-admin' });
   return { cluster, dir, adminFile, extraFiles: [] };
@@ -142,10 +145,30 @@ export async function sessionQuiet(api: ExtensionApi): Promise<void> {
   }
 }
 
-export async function testCluster(): Promise<TestCluster> {
+export async function testCluster(): Promise<HostCluster> {
   const state = await sharedCluster();
   await applyKubeconfigSetting(state);
   return state.cluster;
+}
+
+/** Starts the run's cluster before the first test (a real one takes tens of seconds, more than a hook may). */
+export async function startSuiteCluster(): Promise<void> {
+  await sharedCluster();
+}
+
+/**
+ * Resolves once `context` may do what `attrs` describe (a SelfSubjectAccessReview): a real server's
+ * RBAC sees a new binding only once its informer has it, a fraction of a second later.
+ */
+export async function whenAllowed(api: ExtensionApi, context: string, attrs: { verb: string; group?: string; resource: string; namespace?: string }): Promise<void> {
+  const kube = api.services.session.module();
+  await until(async () => (await kube.selfAccessReview(api.services.session.connections().client(context), attrs)).allowed, `${context} to be allowed to ${attrs.verb} ${attrs.resource}`);
+}
+
+/** The test server's own parts (store, faults, configure, static tokens), for tests titled [testserver-only]. */
+export function testserverOnly(cluster: HostCluster): TestCluster {
+  if (!cluster.testserver) throw new Error(`this test needs the test server (${hostBackend()} runs the suite): put ${TESTSERVER_ONLY} in its title`);
+  return cluster.testserver;
 }
 
 /**

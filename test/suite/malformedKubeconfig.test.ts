@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { CommandIds, ContextValues } from '../../src/common/commandIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/model';
-import { getApi, resetKubeconfigs, testCluster, waitFor, type TestCluster } from './helpers';
+import { getApi, resetKubeconfigs, testCluster, waitFor, type HostCluster } from './helpers';
 
 const roots = async (api: ExtensionApi): Promise<TreeNode[]> => (await api.tree.provider.getChildren(undefined)) ?? [];
 const item = (api: ExtensionApi, n: TreeNode): vscode.TreeItem => api.tree.provider.getTreeItem(n) as vscode.TreeItem;
@@ -19,7 +19,7 @@ const kubeconfigPaths = (): string[] => vscode.workspace.getConfiguration('k8sTo
 
 describe('Malformed kubeconfig files in the tree', () => {
   let api: ExtensionApi;
-  let cluster: TestCluster;
+  let cluster: HostCluster;
   let dir: string;
 
   before(async () => {

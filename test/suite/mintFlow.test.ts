@@ -11,8 +11,7 @@ import type { ExtensionApi } from '../../src/extension';
 import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
 import type { CloseDecision, MintResultPanel } from '../../src/tokens/resultPanel';
 import type { ResultHostMessage } from '../../src/tokens/resultProtocol';
-import type { TestCluster } from '../../testserver/api';
-import { adminContextLoaded, captureWorkbench, getApi, sessionQuiet, testCluster, until, waitFor, type UiCapture, type UiQuery } from './helpers';
+import { adminContextLoaded, captureWorkbench, getApi, sessionQuiet, testCluster, until, waitFor, type UiCapture, type UiQuery, type HostCluster } from './helpers';
 import { noToasts } from './workbenchShots';
 
 const QUICK_TITLE = '.quick-input-widget .quick-input-title';
@@ -51,7 +50,7 @@ const closed = (p: MintResultPanel): Promise<CloseDecision> => new Promise((reso
 
 describe('Mint flow (multi-step input and result panel)', () => {
   let api: ExtensionApi;
-  let cluster: TestCluster;
+  let cluster: HostCluster;
   const target = { context: 'test-admin', namespace: 'demo', serviceAccount: 'ci-deployer' };
 
   before(async () => {
@@ -181,7 +180,7 @@ describe('Mint flow (multi-step input and result panel)', () => {
   it('asks about the Secret of an unkept revocable token on close (Keep Token first) and deletes it when told', async () => {
     const opened = nextResult(api);
     const m = (await vscode.commands.executeCommand<MintOutcome>(CommandIds.mintRevocableToken, { ...target, serviceAccount: 'reader', duration: '1h', show: true })) as MintSuccess;
-    assert.ok(m.revocableSecret && cluster.store.get('v1', 'Secret', m.revocableSecret, 'demo'), 'the revocable Secret exists');
+    assert.ok(m.revocableSecret && await cluster.objects.get('v1', 'Secret', m.revocableSecret, 'demo'), 'the revocable Secret exists');
     const panel = await opened;
     await until(() => panel.isReady, 'the result webview to say ready', 20_000);
     await noToasts();
@@ -191,10 +190,10 @@ describe('Mint flow (multi-step input and result panel)', () => {
     assert.match(toast.texts.join(' '), new RegExp(`Secret demo/${m.revocableSecret}`));
     const buttons = await captureWorkbench('result-close-buttons', { selector: `${TOAST} a.monaco-button` });
     assert.deepEqual(buttons.texts, ['Keep Token', 'Delete Secret', 'Leave It']);
-    assert.ok(cluster.store.get('v1', 'Secret', m.revocableSecret, 'demo'), 'nothing deleted before the answer');
+    assert.ok(await cluster.objects.get('v1', 'Secret', m.revocableSecret, 'demo'), 'nothing deleted before the answer');
     await captureWorkbench('result-close-delete', { click: `${TOAST} a.monaco-button:has-text("Delete Secret")` });
     assert.equal(await decision, 'deletedSecret');
-    assert.equal(cluster.store.get('v1', 'Secret', m.revocableSecret, 'demo'), undefined);
+    assert.equal(await cluster.objects.get('v1', 'Secret', m.revocableSecret, 'demo'), undefined);
   });
 
   it('ranks "Mint Token…" first when "Mint Token" is typed in the command palette', async () => {

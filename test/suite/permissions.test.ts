@@ -15,8 +15,7 @@ import type { ExtensionApi } from '../../src/extension';
 import { isAllowed, type PermissionMatrix } from '../../src/permissions/matrix';
 import { PermissionsDocuments } from '../../src/permissions/view';
 import type { TreeNode } from '../../src/tree/model';
-import type { TestCluster } from '../../testserver/api';
-import { adminContextLoaded, getApi, resetKubeconfigs, sessionQuiet, testCluster, until, writeExtraKubeconfig } from './helpers';
+import { adminContextLoaded, getApi, resetKubeconfigs, sessionQuiet, testCluster, until, whenAllowed, writeExtraKubeconfig, type HostCluster } from './helpers';
 
 const show = (arg: unknown): Thenable<PermissionMatrix | undefined> => vscode.commands.executeCommand<PermissionMatrix | undefined>(CommandIds.showPermissions, arg);
 const ciDeployer = { context: 'test-admin', namespace: 'demo', name: 'ci-deployer' };
@@ -51,7 +50,7 @@ function assertCiDeployerMatrix(m: PermissionMatrix): void {
 
 describe('Permissions matrix', () => {
   let api: ExtensionApi;
-  let cluster: TestCluster;
+  let cluster: HostCluster;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'permissions-'));
 
   before(async () => {
@@ -114,13 +113,13 @@ describe('Permissions matrix', () => {
 
   it('falls back to SubjectAccessReviews when the caller may not impersonate, still naming the binding', async () => {
     const name = `sar-only-${Date.now()}`;
-    cluster.store.create({
+    await cluster.objects.create({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
       metadata: { name },
       rules: [{ verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'] }],
     });
-    cluster.store.create({
+    await cluster.objects.create({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name },
@@ -128,17 +127,18 @@ describe('Permissions matrix', () => {
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name }],
     });
     try {
-      await writeExtraKubeconfig({ contextName: name, token: cluster.userToken(name) });
+      await writeExtraKubeconfig({ contextName: name, user: { name } });
       await until(() => api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === name), `context ${name}`);
       await sessionQuiet(api);
+      await whenAllowed(api, name, { verb: 'create', group: 'authorization.k8s.io', resource: 'subjectaccessreviews' });
       const m = await show({ ...ciDeployer, context: name, show: false });
       assert.ok(m);
       assert.equal(m.method, 'accessReview');
       assert.match(m.fallbacks[0] ?? '', /SelfSubjectRulesReview as the ServiceAccount was refused: you may not impersonate/);
       assertCiDeployerMatrix(m);
     } finally {
-      cluster.store.delete('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', name);
-      cluster.store.delete('rbac.authorization.k8s.io/v1', 'ClusterRole', name);
+      await cluster.objects.delete('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', name);
+      await cluster.objects.delete('rbac.authorization.k8s.io/v1', 'ClusterRole', name);
     }
   });
 

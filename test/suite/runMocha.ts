@@ -54,13 +54,25 @@ export interface RunMochaOptions {
   testsDir: string;
   /** Per-test timeout; extension-host tests talk to a real workbench and a test API server. */
   timeoutMs?: number;
+  /** Leave out tests whose full title contains this text (e.g. `[testserver-only]` on a real cluster). */
+  excludeTag?: string;
+  /** Runs before the tests (e.g. starting a real cluster); a failure is reported as a failed run. */
+  setup?: () => Promise<void>;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The title filter: MOCHA_GREP, and not `excludeTag` (one RegExp: mocha takes a single grep). */
+export function titleFilter(grep: string | undefined, excludeTag: string | undefined): RegExp | undefined {
+  if (!excludeTag) return grep ? new RegExp(grep) : undefined;
+  return new RegExp(`^(?!.*${escapeRegExp(excludeTag)})${grep ? `(?=.*(?:${grep}))` : ''}`);
 }
 
 export async function runMocha(opts: RunMochaOptions): Promise<void> {
   // The extension host forwards console.log with its arguments as separate values, so printf-style
   // reporter output ('%s') would arrive unformatted; format every line before it leaves.
   Mocha.reporters.Base.consoleLog = (...args: unknown[]): void => console.log(format(...args));
-  const grep = process.env.MOCHA_GREP;
+  const grep = titleFilter(process.env.MOCHA_GREP, opts.excludeTag);
   const mocha = new Mocha({
     ui: 'bdd',
     timeout: opts.timeoutMs ?? 30_000,
@@ -69,12 +81,15 @@ export async function runMocha(opts: RunMochaOptions): Promise<void> {
     ...(grep ? { grep } : {}),
   });
   const files = findTestFiles(opts.testsDir);
-  console.log(`${START_MARKER} ${opts.suite}: ${files.length} test files${grep ? `, grep ${grep}` : ''}`);
+  console.log(`${START_MARKER} ${opts.suite}: ${files.length} test files${grep ? `, grep ${grep.source}` : ''}`);
   for (const f of files) mocha.addFile(f);
 
   const started = Date.now();
   const result: SuiteResult = { suite: opts.suite, passed: 0, failed: 0, pending: 0, failures: [], durationMs: 0 };
+  let stage = 'setting up the suite (starting its cluster)';
   try {
+    await opts.setup?.();
+    stage = `loading ${files.length} test files from ${opts.testsDir}`;
     await mocha.loadFilesAsync();
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
@@ -90,9 +105,9 @@ export async function runMocha(opts: RunMochaOptions): Promise<void> {
       });
     });
   } catch (err) {
-    // A test file that throws while loading (syntax, missing module) is a failure of the run.
+    // A setup that fails, or a test file that throws while loading (syntax, missing module), is a failure of the run.
     result.failed++;
-    result.failures.push({ title: `loading ${files.length} test files from ${opts.testsDir}`, error: describeError(err) });
+    result.failures.push({ title: stage, error: describeError(err) });
   }
   result.failed += result.pending;
   result.durationMs = Date.now() - started;

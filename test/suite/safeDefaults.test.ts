@@ -11,8 +11,7 @@ import type { GeneratedYaml } from '../../src/scaffold/generateCommands';
 import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
 import type { RevokeOutcome } from '../../src/tokens/revoke';
 import type { TreeNode } from '../../src/tree/model';
-import type { TestCluster } from '../../testserver/api';
-import { adminContextLoaded, captureWorkbench, getApi, sessionQuiet, testCluster, until, waitFor, type UiCapture } from './helpers';
+import { adminContextLoaded, captureWorkbench, getApi, sessionQuiet, testCluster, until, waitFor, type UiCapture, type HostCluster } from './helpers';
 
 const QUICK_ROWS = '.quick-input-widget .quick-input-list .monaco-list-row';
 const QUICK_MESSAGE = '.quick-input-widget .quick-input-message';
@@ -36,7 +35,7 @@ async function serviceAccountNode(api: ExtensionApi, namespace: string, name: st
 
 describe('Safe defaults: revoke, lifetimes, generated documents', () => {
   let api: ExtensionApi;
-  let cluster: TestCluster;
+  let cluster: HostCluster;
 
   before(async () => {
     cluster = await testCluster();
@@ -56,8 +55,8 @@ describe('Safe defaults: revoke, lifetimes, generated documents', () => {
 
   // Issue 12 bug 1: Enter on the Revoke of a non-revocable token deleted the bound Pod or recreated the SA.
   it('offers the levers for a non-revocable token with "Let it expire" preselected; Enter changes nothing', async () => {
-    cluster.store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'keeper', namespace: 'demo' }, spec: { serviceAccountName: 'reader', containers: [{ name: 'c', image: 'busybox' }] } });
-    const uidBefore = cluster.store.get('v1', 'ServiceAccount', 'reader', 'demo')?.metadata.uid;
+    await cluster.objects.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'keeper', namespace: 'demo' }, spec: { serviceAccountName: 'reader', containers: [{ name: 'c', image: 'busybox' }] } });
+    const uidBefore = (await cluster.objects.get('v1', 'ServiceAccount', 'reader', 'demo'))?.metadata.uid;
     const m = (await run<MintOutcome>(CommandIds.mintToken, { context: 'test-admin', namespace: 'demo', serviceAccount: 'reader', duration: '1h', bind: { kind: 'Pod', name: 'keeper' }, keep: true })) as MintSuccess;
     const running = run<RevokeOutcome>(CommandIds.revokeToken, { id: m.kept?.id });
     const list = await rowsUntil('revoke-levers', (rows) => rows.some((r) => r.includes('Let it expire')), 'the list of levers');
@@ -66,8 +65,8 @@ describe('Safe defaults: revoke, lifetimes, generated documents', () => {
     await press('revoke-levers-enter', 'Enter');
     const outcome = await running;
     assert.equal(outcome?.status, 'explained');
-    assert.ok(cluster.store.get('v1', 'Pod', 'keeper', 'demo'), 'the Pod is still there');
-    assert.equal(cluster.store.get('v1', 'ServiceAccount', 'reader', 'demo')?.metadata.uid, uidBefore, 'the ServiceAccount was not recreated');
+    assert.ok(await cluster.objects.get('v1', 'Pod', 'keeper', 'demo'), 'the Pod is still there');
+    assert.equal((await cluster.objects.get('v1', 'ServiceAccount', 'reader', 'demo'))?.metadata.uid, uidBefore, 'the ServiceAccount was not recreated');
     assert.equal(api.tokenStore.get(m.kept?.id ?? '')?.revokedAt, undefined);
     const toasts = await captureWorkbench('revoke-levers-no-second-warning', { selector: '.notification-toast' });
     assert.ok(!toasts.texts.some((t) => t.includes('cannot revoke')), `no second warning: ${toasts.texts.join(' | ')}`);
@@ -78,12 +77,16 @@ describe('Safe defaults: revoke, lifetimes, generated documents', () => {
     await press('revoke-choose-delete', 'ArrowDown', 'Enter');
     await rowsUntil('revoke-confirm-box', (t) => t.some((x) => x.includes('Type keeper to confirm')), 'the typed confirmation', QUICK_MESSAGE);
     await press('revoke-confirm-empty-enter', 'Enter');
-    assert.ok(cluster.store.get('v1', 'Pod', 'keeper', 'demo'), 'Enter on an empty confirmation deletes nothing');
+    assert.ok(await cluster.objects.get('v1', 'Pod', 'keeper', 'demo'), 'Enter on an empty confirmation deletes nothing');
     await type('revoke-confirm-type', 'keeper');
     await press('revoke-confirm-enter', 'Enter');
+    // Then how to delete the Pod, graceful first (the kubelet stops the containers before the object goes).
+    const grace = await rowsUntil('revoke-pod-grace', (rows) => rows.some((r) => r.includes('Delete gracefully')), 'the choice of grace period');
+    assert.match(grace.texts[0], /Delete gracefully/);
+    await press('revoke-pod-grace-enter', 'Enter');
     const done = await second;
     assert.equal(done?.status === 'revoked' && done.how, 'deleteBoundObject');
-    assert.equal(cluster.store.get('v1', 'Pod', 'keeper', 'demo'), undefined);
+    assert.equal(await cluster.objects.get('v1', 'Pod', 'keeper', 'demo'), undefined);
   });
 
   it('asks before deleting the Secret of a revocable token, with "Keep the token valid" preselected', async () => {
@@ -93,8 +96,8 @@ describe('Safe defaults: revoke, lifetimes, generated documents', () => {
     assert.match(list.texts[0], /Keep the token valid/);
     await press('revoke-revocable-enter', 'Enter');
     assert.equal((await running)?.status, 'cancelled');
-    assert.ok(cluster.store.get('v1', 'Secret', m.revocableSecret ?? '', 'demo'), 'Enter kept the Secret');
-    cluster.store.delete('v1', 'Secret', m.revocableSecret ?? '', 'demo');
+    assert.ok(await cluster.objects.get('v1', 'Secret', m.revocableSecret ?? '', 'demo'), 'Enter kept the Secret');
+    await cluster.objects.delete('v1', 'Secret', m.revocableSecret ?? '', 'demo');
   });
 
   // Issue 12 bug 8: the generators wanted whole seconds and refused "1h".

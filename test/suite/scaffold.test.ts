@@ -13,8 +13,7 @@ import { DIAGNOSTIC_SOURCE } from '../../src/scaffold/diagnostics';
 import { analyzeManifest } from '../../src/scaffold/manifestAnalysis';
 import type { GeneratedYaml } from '../../src/scaffold/generateCommands';
 import type { TreeNode } from '../../src/tree/model';
-import type { TestCluster } from '../../testserver/api';
-import { adminContextLoaded, answeringDefaults, getApi, resetKubeconfigs, sessionQuiet, testCluster, until, writeExtraKubeconfig } from './helpers';
+import { adminContextLoaded, answeringDefaults, getApi, resetKubeconfigs, sessionQuiet, testCluster, until, writeExtraKubeconfig, type HostCluster } from './helpers';
 
 const run = <T>(id: string, arg?: unknown): Thenable<T> => vscode.commands.executeCommand<T>(id, arg);
 
@@ -60,7 +59,7 @@ ${token}
 
 describe('Scaffolding', () => {
   let api: ExtensionApi;
-  let cluster: TestCluster;
+  let cluster: HostCluster;
 
   before(async () => {
     cluster = await testCluster();
@@ -151,21 +150,22 @@ describe('Scaffolding', () => {
 
   it('generates RBAC, applies it (dry run first) and proves it: chosen verbs allowed, another verb denied', async () => {
     const name = `scaffold-${Date.now().toString(36)}`;
-    cluster.store.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'demo' } });
+    await cluster.objects.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'demo' } });
     const gen = await run<GeneratedYaml>(CommandIds.generateRbac, { context: 'test-admin', namespace: 'demo', serviceAccount: name, resources: ['configmaps', 'deployments.apps'], verbs: ['get', 'list'], scope: 'namespace' });
     assert.match(gen.yaml, /kind: Role\n/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), gen.uri);
-    const before = cluster.requestCounts().get('POST /apis/rbac.authorization.k8s.io/v1/namespaces/demo/roles') ?? 0;
+    const rolePath = `/apis/rbac.authorization.k8s.io/v1/namespaces/demo/roles/${name}-access`;
+    const before = await cluster.requestCount('PATCH', rolePath);
 
     const outcome = await run<ApplyOutcome>(CommandIds.applyManifest, { context: 'test-admin', confirm: false, show: true });
-    assert.equal(outcome.status, 'created', JSON.stringify(outcome.results));
-    assert.deepEqual(outcome.results.map((r) => [r.kind, r.name, r.namespace, r.phase, r.ok]), [
-      ['Role', `${name}-access`, 'demo', 'create', true],
-      ['RoleBinding', `${name}-access`, 'demo', 'create', true],
+    assert.equal(outcome.status, 'applied', JSON.stringify(outcome.results));
+    assert.deepEqual(outcome.results.map((r) => [r.kind, r.name, r.namespace, r.phase, r.ok, r.action]), [
+      ['Role', `${name}-access`, 'demo', 'apply', true, 'created'],
+      ['RoleBinding', `${name}-access`, 'demo', 'apply', true, 'created'],
     ]);
-    // A dry run and a create per object.
-    assert.equal((cluster.requestCounts().get('POST /apis/rbac.authorization.k8s.io/v1/namespaces/demo/roles') ?? 0) - before, 2);
-    assert.ok(cluster.store.get('rbac.authorization.k8s.io/v1', 'RoleBinding', `${name}-access`, 'demo'));
+    // A server-side apply as a dry run, then one for real, per object.
+    assert.equal((await cluster.requestCount('PATCH', rolePath)) - before, 2);
+    assert.ok(await cluster.objects.get('rbac.authorization.k8s.io/v1', 'RoleBinding', `${name}-access`, 'demo'));
 
     const proof = outcome.proof;
     assert.ok(proof, 'a proof');
@@ -193,15 +193,16 @@ describe('Scaffolding', () => {
     assert.equal(refused.status, 'dryRunFailed');
     assert.deepEqual(refused.results.map((r) => [r.kind, r.phase, r.ok]), [['ConfigMap', 'dryRun', true], ['Pod', 'dryRun', false]]);
     assert.match(refused.results[1].message ?? '', /may not specify a duration less than 10 minutes/);
-    assert.equal(cluster.store.get('v1', 'ConfigMap', 'scaffold-ok', 'demo'), undefined, 'nothing created');
+    assert.equal(await cluster.objects.get('v1', 'ConfigMap', 'scaffold-ok', 'demo'), undefined, 'nothing created');
 
-    await writeExtraKubeconfig({ contextName: 'scaffold-jane', token: cluster.userToken('jane') });
+    await writeExtraKubeconfig({ contextName: 'scaffold-jane', user: { name: 'jane' } });
     await until(() => api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === 'scaffold-jane'), 'context scaffold-jane');
     await sessionQuiet(api);
     const doc = await openYaml('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: scaffold-jane, namespace: demo}\n');
     const forbidden = await run<ApplyOutcome>(CommandIds.applyManifest, { uri: doc.uri.toString(), context: 'scaffold-jane', confirm: false });
     assert.equal(forbidden.status, 'dryRunFailed');
-    assert.equal(forbidden.results[0].missingPermission, 'create configmaps in namespace "demo"');
-    assert.match(forbidden.results[0].message ?? '', /Permission denied: jane may not create configmaps in namespace "demo"/);
+    // Server-side apply is a PATCH: RBAC checks the verb patch (and create, for a new object, after it).
+    assert.equal(forbidden.results[0].missingPermission, 'patch configmaps in namespace "demo"');
+    assert.match(forbidden.results[0].message ?? '', /Permission denied: jane may not patch configmaps in namespace "demo"/);
   });
 });

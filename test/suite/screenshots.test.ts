@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../../src/common/commandIds';
 import type { MintOutcome } from '../../src/tokens/mint';
 import type { MintResultPanel } from '../../src/tokens/resultPanel';
-import { captureWorkbench, getApi, sessionQuiet, testCluster, until, waitFor } from './helpers';
+import { captureWorkbench, getApi, sessionQuiet, testCluster, testserverOnly, until, waitFor } from './helpers';
 import { noToasts, podBoundTokenFile, walkTree } from './workbenchShots';
 
 
@@ -97,8 +97,8 @@ describe('README screenshots', () => {
     assert.equal(await running, undefined, 'Escape ends the flow without minting');
   });
 
-  it('captures the result panel of a clamped, pod-bound mint', async () => {
-    const cluster = await testCluster();
+  it('captures the result panel of a clamped, pod-bound mint [testserver-only]', async () => {
+    const cluster = testserverOnly(await testCluster());
     const api = await getApi();
     await sessionQuiet(api);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

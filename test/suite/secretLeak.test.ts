@@ -37,7 +37,7 @@ import type { ExportOutcome } from '../../src/tokens/exportCommand';
 import type { LegacySecretOutcome } from '../../src/tokens/legacySecret';
 import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
 import type { MintResultPanel } from '../../src/tokens/resultPanel';
-import { adminContextLoaded, captureWorkbench, getApi, resetKubeconfigs, sessionQuiet, testCluster, waitFor, writeExtraKubeconfig, type TestCluster } from './helpers';
+import { adminContextLoaded, captureWorkbench, getApi, resetKubeconfigs, sessionQuiet, testCluster, testserverOnly, waitFor, writeExtraKubeconfig, type HostCluster } from './helpers';
 
 const target = { context: 'test-admin', namespace: 'demo', serviceAccount: 'reader' };
 const run = <T>(id: string, arg?: unknown): Thenable<T> => vscode.commands.executeCommand<T>(id, arg);
@@ -147,7 +147,7 @@ function credentialShapes(jwt: string): { text: string; needles: Needle[] } {
 
 describe('Secret leak: token values stay in SecretStorage and explicit exports', () => {
   let api: ExtensionApi;
-  let cluster: TestCluster;
+  let cluster: HostCluster;
   const exportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leak-export-'));
   const keptIds: string[] = [];
   let legacySecret: string | undefined;
@@ -159,7 +159,7 @@ describe('Secret leak: token values stay in SecretStorage and explicit exports',
   });
   after(async () => {
     for (const id of keptIds) await run(CommandIds.forgetToken, { id });
-    if (legacySecret) cluster.store.delete('v1', 'Secret', legacySecret, 'demo');
+    if (legacySecret) await cluster.objects.delete('v1', 'Secret', legacySecret, 'demo');
     await vscode.env.clipboard.writeText('');
     fs.rmSync(exportDir, { recursive: true, force: true });
   });
@@ -261,20 +261,21 @@ describe('Secret leak: token values stay in SecretStorage and explicit exports',
     assert.deepEqual(needles.filter((n) => settingsText.includes(n.utf8)).map((n) => `${n.flow} ${n.what}`), [], 'token text in settings');
   });
 
-  it('no credential shape printed by an exec plugin or a cluster error reaches the log, a failure message or a notification', async function () {
+  it('no credential shape printed by an exec plugin or a cluster error reaches the log, a failure message or a notification [testserver-only]', async function () {
     this.timeout(90_000);
+    const ts = testserverOnly(cluster);
     const shapes = credentialShapes(minted(await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '1h' }), 'mint for the shapes').token);
     const canary = `canary-${crypto.randomUUID()}`;
     const found = (text: string): string[] => shapes.needles.filter((n) => text.includes(n.utf8.toString('utf8'))).map((n) => n.what);
     await vscode.commands.executeCommand('notifications.clearAll');
 
     // 1. A cluster's Status.message with every shape, then 150 KB of eyJ (17 s of redaction before).
-    cluster.setFault({ kind: 'status500', pathIncludes: '/serviceaccounts/reader/token', times: 1, message: `${shapes.text}\n${canary}\n${'eyJ'.repeat(50_000)}` });
+    ts.setFault({ kind: 'status500', pathIncludes: '/serviceaccounts/reader/token', times: 1, message: `${shapes.text}\n${canary}\n${'eyJ'.repeat(50_000)}` });
     let fromCluster: MintOutcome | undefined;
     try {
       fromCluster = await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '1h' });
     } finally {
-      cluster.setFault(undefined);
+      ts.setFault(undefined);
     }
     assert.equal(fromCluster?.status, 'failed', JSON.stringify(fromCluster).slice(0, 500));
 

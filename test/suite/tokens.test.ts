@@ -13,8 +13,7 @@ import type { ExportOutcome } from '../../src/tokens/exportCommand';
 import type { LegacySecretOutcome } from '../../src/tokens/legacySecret';
 import type { MintOutcome, MintSuccess } from '../../src/tokens/mint';
 import type { RevokeOutcome } from '../../src/tokens/revoke';
-import type { TestCluster } from '../../testserver/api';
-import { adminContextLoaded, answeringDefaults, getApi, resetKubeconfigs, sessionQuiet, testCluster, until, writeExtraKubeconfig } from './helpers';
+import { adminContextLoaded, answeringDefaults, getApi, resetKubeconfigs, sessionQuiet, testCluster, testserverOnly, until, writeExtraKubeconfig, type HostCluster } from './helpers';
 
 const run = <T>(id: string, arg?: unknown): Thenable<T> => vscode.commands.executeCommand<T>(id, arg);
 const target = { context: 'test-admin', namespace: 'demo', serviceAccount: 'reader' };
@@ -27,7 +26,7 @@ function minted(o: MintOutcome | undefined): MintSuccess {
 
 describe('Token minting', () => {
   let api: ExtensionApi;
-  let cluster: TestCluster;
+  let cluster: HostCluster;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokens-'));
 
   before(async () => {
@@ -37,8 +36,8 @@ describe('Token minting', () => {
     await sessionQuiet(api);
   });
   afterEach(async () => {
-    cluster.configure({ maxTokenExpirationSeconds: 0, extendTokenExpiration: true });
-    cluster.setFault(undefined);
+    cluster.testserver?.configure({ maxTokenExpirationSeconds: 0, extendTokenExpiration: true });
+    cluster.testserver?.setFault(undefined);
     await resetKubeconfigs();
   });
 
@@ -67,17 +66,17 @@ describe('Token minting', () => {
   });
 
   it('refuses less than 10 minutes before calling the cluster, in the API server wording', async () => {
-    const before = cluster.requestCounts().get('POST /api/v1/namespaces/demo/serviceaccounts/reader/token') ?? 0;
+    const before = await cluster.requestCount('POST', '/api/v1/namespaces/demo/serviceaccounts/reader/token');
     const r = await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '5m' });
     assert.equal(r.status, 'refused');
     assert.match(r.status === 'refused' ? r.message : '', /may not specify a duration less than 10 minutes/);
-    assert.equal(cluster.requestCounts().get('POST /api/v1/namespaces/demo/serviceaccounts/reader/token') ?? 0, before);
+    assert.equal(await cluster.requestCount('POST', '/api/v1/namespaces/demo/serviceaccounts/reader/token'), before);
     const long = await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: 2 ** 32 + 1 });
     assert.equal(long.status, 'refused');
   });
 
-  it('explains the clamp of --service-account-max-token-expiration', async () => {
-    cluster.configure({ maxTokenExpirationSeconds: 86400 });
+  it('explains the clamp of --service-account-max-token-expiration [testserver-only]', async () => {
+    testserverOnly(cluster).configure({ maxTokenExpirationSeconds: 86400 });
     const m = minted(await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '2d' }));
     assert.deepEqual(m.report.clamp, { kind: 'maxExpiration', requestedSeconds: 172800, grantedSeconds: 86400 });
     assert.deepEqual(m.warnings, ['requested expiration of 172800 seconds shortened to 86400 seconds']);
@@ -100,7 +99,7 @@ describe('Token minting', () => {
   });
 
   it('names the missing permission on 403 and offers the RBAC that grants it', async () => {
-    await writeExtraKubeconfig({ contextName: 'jane-mint', token: cluster.userToken('jane') });
+    await writeExtraKubeconfig({ contextName: 'jane-mint', user: { name: 'jane' } });
     await until(() => api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === 'jane-mint'), 'jane-mint');
     await sessionQuiet(api);
     const r = await run<MintOutcome>(CommandIds.mintToken, { ...target, context: 'jane-mint', duration: '1h' });
@@ -112,30 +111,33 @@ describe('Token minting', () => {
     assert.match(r.rbacYaml ?? '', /kind: RoleBinding/);
   });
 
-  it('explains 404 (ServiceAccount, namespace), 422 binding errors and an unsupported TokenRequest', async () => {
+  it('explains 404 (ServiceAccount, namespace) and 422 binding errors', async () => {
     const sa = await run<MintOutcome>(CommandIds.mintToken, { ...target, serviceAccount: 'ghost', duration: '1h' });
     assert.match(sa.status === 'failed' ? sa.message : '', /ServiceAccount "ghost" does not exist in namespace "demo"/);
     const ns = await run<MintOutcome>(CommandIds.mintToken, { ...target, namespace: 'nowhere', duration: '1h' });
     assert.match(ns.status === 'failed' ? ns.message : '', /Namespace "nowhere" does not exist/);
     const pod = await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '1h', bind: { kind: 'Pod', name: 'web-0' } });
     assert.match(pod.status === 'failed' ? pod.message : '', /different serviceaccount name/);
-    cluster.setFault({ kind: 'tokenRequest404' });
+  });
+
+  it('explains an unsupported TokenRequest [testserver-only]', async () => {
+    testserverOnly(cluster).setFault({ kind: 'tokenRequest404' });
     const old = await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '1h' });
     assert.equal(old.status === 'failed' && old.suggestLegacySecret, true);
     assert.match(old.status === 'failed' ? old.message : '', /runs with --service-account-issuer and --service-account-signing-key-file/);
   });
 
-  it('explains a timeout, with the request timeout setting', async () => {
+  it('explains a timeout, with the request timeout setting [testserver-only]', async () => {
     const cfg = vscode.workspace.getConfiguration('k8sTokens');
     await cfg.update('requestTimeoutSeconds', 1, vscode.ConfigurationTarget.Global);
     try {
       await sessionQuiet(api);
-      cluster.setFault({ kind: 'latency', delayMs: 2500, pathIncludes: '/serviceaccounts/reader/token' });
+      testserverOnly(cluster).setFault({ kind: 'latency', delayMs: 2500, pathIncludes: '/serviceaccounts/reader/token' });
       const r = await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '1h' });
       assert.equal(r.status === 'failed' && r.errorKind, 'timeout');
       assert.match(r.status === 'failed' ? r.message : '', /did not answer in time.*k8sTokens\.requestTimeoutSeconds/);
     } finally {
-      cluster.setFault(undefined);
+      cluster.testserver?.setFault(undefined);
       await cfg.update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
       await sessionQuiet(api);
     }
@@ -144,7 +146,7 @@ describe('Token minting', () => {
   it('mints a revocable token and revokes it, confirmed by a TokenReview', async () => {
     const m = minted(await run<MintOutcome>(CommandIds.mintRevocableToken, { ...target, duration: '1h', keep: true }));
     assert.match(m.revocableSecret ?? '', /^reader-revocable-[a-z0-9]{5}$/);
-    const secret = cluster.store.get('v1', 'Secret', m.revocableSecret ?? '', 'demo');
+    const secret = await cluster.objects.get('v1', 'Secret', m.revocableSecret ?? '', 'demo');
     assert.equal(secret?.type, 'Opaque');
     assert.equal(secret?.metadata.labels?.['k8s-tokens/revocable-for'], 'reader');
     assert.equal(m.boundObject?.kind, 'Secret');
@@ -155,16 +157,16 @@ describe('Token minting', () => {
     assert.equal(r.how, 'deletedSecret');
     assert.deepEqual(r.check, { checked: true, rejected: true, method: 'tokenReview', serverError: r.check.checked && r.check.rejected ? r.check.serverError : undefined });
     assert.match(r.message, /no longer authenticates/);
-    assert.equal(cluster.store.get('v1', 'Secret', m.revocableSecret ?? '', 'demo'), undefined);
+    assert.equal(await cluster.objects.get('v1', 'Secret', m.revocableSecret ?? '', 'demo'), undefined);
     assert.ok(api.tokenStore.get(m.kept?.id ?? '')?.revokedAt);
   });
 
   it('says when the revocation could not be checked with a TokenReview, and checks with the token itself', async () => {
     // ci-deployer may mint for itself and manage Secrets in demo, but not create TokenReviews.
     const rbac = 'rbac.authorization.k8s.io';
-    if (!cluster.store.get(`${rbac}/v1`, 'Role', 'secret-manager', 'demo')) {
-      cluster.store.create({ apiVersion: `${rbac}/v1`, kind: 'Role', metadata: { name: 'secret-manager', namespace: 'demo' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'delete'] }] });
-      cluster.store.create({
+    if (!(await cluster.objects.get(`${rbac}/v1`, 'Role', 'secret-manager', 'demo'))) {
+      await cluster.objects.create({ apiVersion: `${rbac}/v1`, kind: 'Role', metadata: { name: 'secret-manager', namespace: 'demo' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'delete'] }] });
+      await cluster.objects.create({
         apiVersion: `${rbac}/v1`,
         kind: 'RoleBinding',
         metadata: { name: 'ci-deployer-secret-manager', namespace: 'demo' },
@@ -176,10 +178,16 @@ describe('Token minting', () => {
     await writeExtraKubeconfig({ contextName: 'as-ci-deployer', token: self.token });
     await until(() => api.services.session.connections().kubeconfigs.contexts.some((c) => c.name === 'as-ci-deployer'), 'as-ci-deployer');
     await sessionQuiet(api);
-    const m = minted(await run<MintOutcome>(CommandIds.mintRevocableToken, { context: 'as-ci-deployer', namespace: 'demo', serviceAccount: 'ci-deployer', duration: '1h', keep: true }));
+    // A real server's RBAC sees the new binding once its informer has it: mint until it does.
+    const m = minted(
+      await until(async () => {
+        const o = await run<MintOutcome>(CommandIds.mintRevocableToken, { context: 'as-ci-deployer', namespace: 'demo', serviceAccount: 'ci-deployer', duration: '1h', keep: true });
+        return o.status === 'failed' && o.errorKind === 'forbidden' ? undefined : o;
+      }, 'ci-deployer to be allowed to create Secrets'),
+    );
     const r = await run<RevokeOutcome>(CommandIds.revokeToken, { id: m.kept?.id, confirm: true });
-    cluster.store.delete(`${rbac}/v1`, 'RoleBinding', 'ci-deployer-secret-manager', 'demo');
-    cluster.store.delete(`${rbac}/v1`, 'Role', 'secret-manager', 'demo');
+    await cluster.objects.delete(`${rbac}/v1`, 'RoleBinding', 'ci-deployer-secret-manager', 'demo');
+    await cluster.objects.delete(`${rbac}/v1`, 'Role', 'secret-manager', 'demo');
     assert.equal(r.status, 'revoked');
     if (r.status !== 'revoked') return;
     assert.equal(r.check.checked && r.check.method, 'selfSubjectReview');
@@ -189,17 +197,18 @@ describe('Token minting', () => {
   });
 
   it('explains the options for a non-revocable token and deletes the bound Pod only when confirmed', async () => {
-    cluster.store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'victim', namespace: 'demo' }, spec: { serviceAccountName: 'reader', containers: [{ name: 'c', image: 'busybox' }] } });
+    // Not on a node: kube-apiserver deletes an unscheduled Pod at once (pod strategy CheckGracefulDelete).
+    await cluster.objects.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'victim', namespace: 'demo' }, spec: { serviceAccountName: 'reader', containers: [{ name: 'c', image: 'busybox' }] } });
     const m = minted(await run<MintOutcome>(CommandIds.mintToken, { ...target, duration: '1h', bind: { kind: 'Pod', name: 'victim' }, keep: true }));
     const explained = await run<RevokeOutcome>(CommandIds.revokeToken, { id: m.kept?.id, action: 'deleteBoundObject' });
     assert.equal(explained.status, 'explained');
     assert.deepEqual(explained.status === 'explained' && explained.offered, ['deleteBoundObject', 'recreateServiceAccount']);
     assert.match(explained.status === 'explained' ? explained.message : '', /Delete Pod victim/);
-    assert.ok(cluster.store.get('v1', 'Pod', 'victim', 'demo'), 'nothing deleted without confirmation');
+    assert.ok(await cluster.objects.get('v1', 'Pod', 'victim', 'demo'), 'nothing deleted without confirmation');
     const r = await run<RevokeOutcome>(CommandIds.revokeToken, { id: m.kept?.id, action: 'deleteBoundObject', confirm: true });
     assert.equal(r.status === 'revoked' && r.how, 'deleteBoundObject');
     assert.equal(r.status === 'revoked' && r.check.checked && r.check.rejected, true);
-    assert.equal(cluster.store.get('v1', 'Pod', 'victim', 'demo'), undefined);
+    assert.equal(await cluster.objects.get('v1', 'Pod', 'victim', 'demo'), undefined);
   });
 
   it('copies, re-mints and forgets a kept token', async () => {
@@ -247,7 +256,7 @@ describe('Token minting', () => {
     assert.equal(r.status, 'created');
     if (r.status !== 'created') return;
     assert.match(r.secretName, /^reader-token-[a-z0-9]{5}$/);
-    const stored = cluster.store.get('v1', 'Secret', r.secretName, 'demo');
+    const stored = await cluster.objects.get('v1', 'Secret', r.secretName, 'demo');
     assert.equal(stored?.type, 'kubernetes.io/service-account-token');
     assert.equal(stored?.metadata.annotations?.['kubernetes.io/service-account.name'], 'reader');
 
@@ -263,7 +272,7 @@ describe('Token minting', () => {
     const copied = await run<{ copied: boolean }>(CommandIds.copySecretToken, { context: 'test-admin', namespace: 'demo', name: r.secretName, confirm: true });
     assert.deepEqual(copied, { copied: true });
     assert.equal(await vscode.env.clipboard.readText(), r.token);
-    cluster.store.delete('v1', 'Secret', r.secretName, 'demo'); // leave the shared cluster as seeded
+    await cluster.objects.delete('v1', 'Secret', r.secretName, 'demo'); // leave the shared cluster as seeded
   });
 
   it('registers every token and tree command', async () => {

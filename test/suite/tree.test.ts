@@ -1,5 +1,5 @@
 /**
- * The ServiceAccounts tree in a real workbench, against the test API server.
+ * The ServiceAccounts tree in a real workbench, against the suite's cluster (test server or kube-apiserver).
  *
  *   test-admin (current)
  *   ├─ demo
@@ -17,8 +17,7 @@ import * as vscode from 'vscode';
 import { CommandIds, ContextValues } from '../../src/common/commandIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/model';
-import type { TestCluster } from '../../testserver/api';
-import { captureWorkbench, getApi, resetKubeconfigs, testCluster, until, waitFor, writeExtraKubeconfig } from './helpers';
+import { captureWorkbench, getApi, resetKubeconfigs, testCluster, testserverOnly, until, waitFor, writeExtraKubeconfig, type HostCluster } from './helpers';
 
 function label(api: ExtensionApi, node: TreeNode): string {
   const l = api.tree.provider.getTreeItem(node).label;
@@ -47,7 +46,7 @@ const setting = (key: string, value: unknown): Thenable<void> => vscode.workspac
 
 describe('ServiceAccounts tree', () => {
   let api: ExtensionApi;
-  let cluster: TestCluster;
+  let cluster: HostCluster;
 
   before(async () => {
     cluster = await testCluster();
@@ -107,7 +106,7 @@ describe('ServiceAccounts tree', () => {
     const ri = item(api, reader);
     assert.equal(ri.contextValue, ContextValues.serviceAccount);
     // Other suites may add token Secrets to the shared cluster: count what the server holds.
-    const count = cluster.store.list('v1', 'Secret', 'demo').filter((s) => s.type === 'kubernetes.io/service-account-token' && s.metadata.annotations?.['kubernetes.io/service-account.name'] === 'reader').length;
+    const count = (await cluster.objects.list('v1', 'Secret', 'demo')).filter((s) => s.type === 'kubernetes.io/service-account-token' && s.metadata.annotations?.['kubernetes.io/service-account.name'] === 'reader').length;
     assert.ok(count >= 1);
     // Only what is unusual: automount is on (the default), so the row does not say it. (Other
     // suites may leave kept tokens or revocable Secrets for reader: they are listed too.)
@@ -140,7 +139,7 @@ describe('ServiceAccounts tree', () => {
     const reader = await child(api, ns, 'reader');
     const folder = await child(api, reader, 'Token Secrets');
     const before = (reader as Extract<TreeNode, { kind: 'serviceAccount' }>).tokenSecretCount ?? 0;
-    const extra = cluster.store.create({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'reader-token-live', namespace: 'demo', annotations: { 'kubernetes.io/service-account.name': 'reader' } } });
+    const extra = await cluster.objects.create({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'reader-token-live', namespace: 'demo', annotations: { 'kubernetes.io/service-account.name': 'reader' } } });
     try {
       // No refresh: the watch brings the Secret, and the same node objects show the new count.
       await until(async () => (await children(api, folder)).some((n) => label(api, n) === 'reader-token-live'), 'the new Secret under Token Secrets');
@@ -149,7 +148,7 @@ describe('ServiceAccounts tree', () => {
       assert.ok(String(item(api, reader).description).split(' · ').includes(`${before + 1} token Secrets`), String(item(api, reader).description));
       assert.equal(api.tree.provider.getParent(folder), reader);
     } finally {
-      cluster.store.delete('v1', 'Secret', extra.metadata.name, 'demo');
+      await cluster.objects.delete('v1', 'Secret', extra.metadata.name, 'demo');
     }
     await until(async () => !(await children(api, folder)).some((n) => label(api, n) === 'reader-token-live'), 'the deleted Secret gone');
     assert.ok(String(item(api, reader).description).split(' · ').includes(before === 1 ? '1 token Secret' : `${before} token Secrets`));
@@ -195,7 +194,7 @@ describe('ServiceAccounts tree', () => {
   it('pages with limit/continue behind a "Load more…" node', async () => {
     for (let i = 0; i < 12; i++) {
       const name = `paged-${String(i).padStart(2, '0')}`;
-      if (!cluster.store.get('v1', 'ServiceAccount', name, 'monitoring')) cluster.store.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'monitoring' } });
+      if (!(await cluster.objects.get('v1', 'ServiceAccount', name, 'monitoring'))) await cluster.objects.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'monitoring' } });
     }
     try {
       await setting('pageSize', 10);
@@ -216,7 +215,7 @@ describe('ServiceAccounts tree', () => {
       assert.equal(new Set(names).size, names.length);
       assert.ok(names.includes('prometheus') && names.includes('paged-11'));
     } finally {
-      for (let i = 0; i < 12; i++) cluster.store.delete('v1', 'ServiceAccount', `paged-${String(i).padStart(2, '0')}`, 'monitoring');
+      for (let i = 0; i < 12; i++) await cluster.objects.delete('v1', 'ServiceAccount', `paged-${String(i).padStart(2, '0')}`, 'monitoring');
     }
   });
 
@@ -241,7 +240,7 @@ describe('ServiceAccounts tree', () => {
     await writeExtraKubeconfig({ contextName: 'unreachable', server: 'https://127.0.0.1:1' });
     await writeExtraKubeconfig({ contextName: 'bad-ca', wrongCa: true });
     await writeExtraKubeconfig({ contextName: 'expired', token: 'not-a-valid-token' });
-    await writeExtraKubeconfig({ contextName: 'jane', token: cluster.userToken('jane'), namespace: 'demo' });
+    await writeExtraKubeconfig({ contextName: 'jane', user: { name: 'jane' }, namespace: 'demo' });
     await until(async () => (await children(api)).some((n) => n.kind === 'context' && n.entry.name === 'jane'), 'extra contexts');
 
     const expect = async (ctx: string, pattern: RegExp, kind: string): Promise<void> => {
@@ -265,9 +264,10 @@ describe('ServiceAccounts tree', () => {
     assert.match(String(item(api, jane[0]).tooltip), /jane may not list namespaces cluster-wide/);
   });
 
-  it('shows a failed first list as an error node, and Retry lists again', async () => {
+  it('shows a failed first list as an error node, and Retry lists again [testserver-only]', async () => {
+    const ts = testserverOnly(cluster);
     // A context of its own, so its cache has never listed: the cluster-wide list fails.
-    cluster.setFault({ kind: 'status500', pathIncludes: '/api/v1/serviceaccounts' });
+    ts.setFault({ kind: 'status500', pathIncludes: '/api/v1/serviceaccounts' });
     try {
       await writeExtraKubeconfig({ contextName: 'flaky' });
       const ctx = await until(async () => (await children(api)).find((n) => n.kind === 'context' && n.entry.name === 'flaky'), 'context flaky');
@@ -275,11 +275,11 @@ describe('ServiceAccounts tree', () => {
       const kids = await children(api, ns);
       assert.equal(kids[0].kind, 'error');
       assert.equal(kids[0].kind === 'error' && kids[0].errorKind, 'server');
-      cluster.setFault(undefined);
+      ts.setFault(undefined);
       await vscode.commands.executeCommand(CommandIds.retry, kids[0]);
       await until(async () => (await children(api, await child(api, ctx, 'kube-public'))).map((n) => label(api, n)).join() === 'default', 'the list after Retry');
     } finally {
-      cluster.setFault(undefined);
+      ts.setFault(undefined);
     }
   });
 
@@ -301,7 +301,7 @@ describe('ServiceAccounts tree', () => {
   });
 
   it('makes a context current by editing only the current-context line', async () => {
-    await writeExtraKubeconfig({ contextName: 'jane', token: cluster.userToken('jane') });
+    await writeExtraKubeconfig({ contextName: 'jane', user: { name: 'jane' } });
     await until(async () => (await children(api)).some((n) => n.kind === 'context' && n.entry.name === 'jane'), 'context jane');
     const before = await walk(api, 'test-admin');
     assert.equal(before.kind === 'context' && before.entry.isCurrent, true);

@@ -6,8 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DIAGNOSTIC_SOURCE } from '../../src/scaffold/diagnostics';
 import type { ExtensionApi } from '../../src/extension';
-import type { TestCluster } from '../../testserver/api';
-import { adminContextLoaded, captureWorkbench, getApi, sessionQuiet, testCluster, until } from './helpers';
+import { adminContextLoaded, captureWorkbench, getApi, sessionQuiet, testCluster, testserverOnly, until, type HostCluster } from './helpers';
 
 async function openYaml(content: string): Promise<vscode.TextDocument> {
   const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content });
@@ -45,7 +44,7 @@ ${extra}      containers:
 
 describe('Workload lints and snippets', () => {
   let api: ExtensionApi;
-  let cluster: TestCluster;
+  let cluster: HostCluster;
 
   before(async () => {
     cluster = await testCluster();
@@ -122,11 +121,11 @@ describe('Workload lints and snippets', () => {
     await until(() => ours(doc).length === 0, 'no diagnostics left');
   });
 
-  it('learns several API audiences and the maximum lifetime from minted tokens, not only the issuer', async () => {
+  it('learns several API audiences and the maximum lifetime from minted tokens, not only the issuer [testserver-only]', async () => {
     const kube = api.services.session.module();
     const client = api.services.session.connections().client('test-admin');
     const vault = 'https://vault.example.com';
-    cluster.configure({ apiAudiences: [cluster.issuer, vault], maxTokenExpirationSeconds: 7200 });
+    testserverOnly(cluster).configure({ apiAudiences: [cluster.issuer, vault], maxTokenExpirationSeconds: 7200 });
     try {
       // A token minted from the context (no audiences asked, a lifetime over the maximum) teaches both.
       await kube.requestToken(client, { namespace: 'demo', serviceAccount: 'reader', expirationSeconds: 86400 });
@@ -144,7 +143,7 @@ describe('Workload lints and snippets', () => {
       await diagnostic(accepted, 'serviceAccountMissing');
       assert.deepEqual(ours(accepted).map((d) => d.code), ['serviceAccountMissing'], 'the second API audience is accepted');
     } finally {
-      cluster.configure({ apiAudiences: [], maxTokenExpirationSeconds: 0 });
+      testserverOnly(cluster).configure({ apiAudiences: [], maxTokenExpirationSeconds: 0 });
       // Teach the defaults back for the other suites.
       await kube.requestToken(client, { namespace: 'demo', serviceAccount: 'reader', expirationSeconds: 86400 });
     }

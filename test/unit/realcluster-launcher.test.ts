@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { mergeArgs } from '../../realcluster/launcher/flags';
-import { ClientCertificateIssuer } from '../../realcluster/launcher/pki';
+import fc from 'fast-check';
+import { ClientCertificateIssuer, positiveSerial } from '../../realcluster/launcher/pki';
 import { createServingTls } from '../../testserver/tls';
 
 describe('real-cluster launcher: flags', () => {
@@ -35,5 +36,29 @@ describe('real-cluster launcher: client certificates', () => {
     assert.equal(cert.checkPrivateKey(createPrivateKey(issued.keyPem)), true);
     assert.equal(issuer.issue({ name: 'jane', groups: ['dev', 'system:masters'] }), issued);
     assert.notEqual(issuer.issue({ name: 'jane' }), issued);
+  });
+});
+
+describe('real-cluster launcher: certificate serial numbers', () => {
+  it('are minimal positive DER integers for any random bytes (a leading 0x00 made kubectl refuse the certificate)', () => {
+    const minimalPositive = (s: Uint8Array): boolean => s[0] !== 0 && s[0] < 0x80;
+    for (const adversarial of [[0x00, 0x01], [0x00, 0x7f], [0x80, 0x00], [0xff, 0xff], [0x00, 0x00]]) {
+      assert.ok(minimalPositive(positiveSerial(Uint8Array.from([...adversarial, ...new Array<number>(14).fill(0)]))), String(adversarial));
+    }
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
+        const s = positiveSerial(bytes);
+        return minimalPositive(s) && s.length === 16 && s.slice(1).every((b, i) => b === bytes[i + 1]);
+      }),
+    );
+  });
+
+  it('issues certificates that node:crypto parses, with a 16-byte positive serial', async () => {
+    const tls = await createServingTls();
+    const issuer = new ClientCertificateIssuer(tls.caPem, tls.caKeyPem);
+    for (let i = 0; i < 64; i++) {
+      const serial = new X509Certificate(issuer.issue({ name: `user-${i}` }).certPem).serialNumber;
+      assert.match(serial, /^[4-7][0-9A-F]{31}$/);
+    }
   });
 });
