@@ -14,6 +14,7 @@ const featureFaces = {
   permissions: ['registerPermissions', 'matrix', 'rbac', 'view'], // pure RBAC evaluation; the matrix document
   scaffold: ['registerScaffold'],
   hover: ['registerHover'],
+  audit: ['registerAudit'],
 };
 
 /**
@@ -39,6 +40,7 @@ const layers = {
   permissions: { may: [...library, 'tree', 'tokens'] },
   scaffold: { may: [...library, 'tree', 'tokens', 'permissions'] },
   hover: { may: library },
+  audit: { may: [...library, 'tree', 'tokens'] }, // token use in audit logs, legacy token Secrets and their migration
   extension: { may: [...library, ...Object.keys(featureFaces)] }, // src/extension.ts, the composition root
 };
 const rootFiles = ['services', 'extension'];

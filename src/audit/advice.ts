@@ -1,0 +1,35 @@
+/**
+ * What to do about a row of the audit report, in words shared by the view and the exports. Pure
+ * (`@vscode/l10n`, configured with the host's bundle in both places): no `vscode`, no DOM.
+ */
+import * as l10n from '@vscode/l10n';
+import type { AuditRow } from './protocol';
+
+/**
+ * Client libraries that re-read the projected token file, as the Amazon EKS user guide lists them
+ * ("Kubernetes service accounts", section "Service account tokens",
+ * https://docs.aws.amazon.com/eks/latest/userguide/service-accounts.html#service-account-tokens):
+ * "Go version 0.15.7 and later, Python version 12.0.0 and later, Java version 9.0.0 and later,
+ * JavaScript version 0.10.3 and later, Ruby master branch, Haskell version 0.3.0.0, C# version 7.0.5 and later".
+ */
+export const RELOADING_CLIENTS = 'client-go ≥ 0.15.7, Python ≥ 12.0.0, Java ≥ 9.0.0, JavaScript ≥ 0.10.3, C# ≥ 7.0.5';
+export const RELOADING_CLIENTS_SOURCE = 'https://docs.aws.amazon.com/eks/latest/userguide/service-accounts.html#service-account-tokens';
+
+export function kindLabel(kind: AuditRow['kind']): string {
+  return kind === 'stale' ? l10n.t('stale') : l10n.t('legacy');
+}
+
+export function adviceFor(row: AuditRow): string {
+  if (row.kind === 'stale') {
+    return l10n.t(
+      'The client keeps a projected token past its refresh: make it re-read the token file (at least every few minutes). Client libraries that do: {0}. The API server accepts the token only until its extended lifetime ends.',
+      RELOADING_CLIENTS,
+    );
+  }
+  if (row.refused > 0) {
+    return l10n.t('The Secret is marked invalid (kubernetes.io/legacy-token-invalid-since), so these requests were refused. Migrate to a projected token (Find Legacy Token Secrets…).');
+  }
+  return row.secret
+    ? l10n.t('A long-lived token from Secret {0}: migrate its users to a projected ServiceAccount token (Find Legacy Token Secrets…).', row.namespace ? `${row.namespace}/${row.secret}` : row.secret)
+    : l10n.t('A long-lived Secret token: migrate its users to a projected ServiceAccount token (Find Legacy Token Secrets…).');
+}
