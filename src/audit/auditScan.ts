@@ -144,8 +144,8 @@ export class AuditScanner {
     for (const [fileIndex, f] of files.entries()) {
       const report = (bytes: number): void => this.options.onProgress?.({ bytesRead: done + Math.min(bytes, f.size), totalBytes, file: f.path, fileIndex, fileCount: files.length });
       results.push(await this.scanFile(f, report));
-      done += f.size;
       report(f.size);
+      done += f.size;
     }
     return { ...this.aggregator.finish(), files: results, lines: this.lines, malformed: this.malformed, tooLong: this.tooLong, tokenEvents: this.tokenEvents };
   }
