@@ -5,6 +5,7 @@
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerAudit, type AuditApi } from './audit/registerAudit';
 import { Config } from './common/config';
 import { ErrorReporter } from './common/errors';
 import { Log } from './common/log';
@@ -26,6 +27,7 @@ export interface ExtensionApi {
   readonly tokenStore: TokenStore;
   readonly expiry: ExpiryApi;
   readonly permissions: PermissionsApi;
+  readonly audit: AuditApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -45,8 +47,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const permissions = registerPermissions(services);
   registerHover(services);
   registerScaffold(services, permissions.documents);
+  const audit = registerAudit(services);
 
-  return { services, tree, tokens, tokenStore: tokens.store, expiry, permissions };
+  return { services, tree, tokens, tokenStore: tokens.store, expiry, permissions, audit };
 }
 
 export function deactivate(): void {

@@ -1,9 +1,10 @@
 /**
- * What to do about a row of the audit report, in words shared by the view and the exports. Pure
+ * The reports' words shared by the view and the exports: what to do about a row of the audit report,
+ * the audit's summary lines, the migration's actions. Pure
  * (`@vscode/l10n`, configured with the host's bundle in both places): no `vscode`, no DOM.
  */
 import * as l10n from '@vscode/l10n';
-import type { AuditRow } from './protocol';
+import type { AuditReport, AuditRow, WorkloadAction } from './protocol';
 
 /**
  * Client libraries that re-read the projected token file, as the Amazon EKS user guide lists them
@@ -32,4 +33,26 @@ export function adviceFor(row: AuditRow): string {
   return row.secret
     ? l10n.t('A long-lived token from Secret {0}: migrate its users to a projected ServiceAccount token (Find Legacy Token Secrets…).', row.namespace ? `${row.namespace}/${row.secret}` : row.secret)
     : l10n.t('A long-lived Secret token: migrate its users to a projected ServiceAccount token (Find Legacy Token Secrets…).');
+}
+
+export function auditSummary(a: AuditReport): string[] {
+  const out = [l10n.t('{0} lines in {1} file(s); {2} requests with a stale or legacy token.', a.lines, a.files.length, a.requests)];
+  if (a.malformed) out.push(l10n.t('{0} lines are not audit events (skipped).', a.malformed));
+  if (a.tooLong) out.push(l10n.t('{0} lines are longer than the limit (skipped unread).', a.tooLong));
+  if (a.omittedRows) out.push(l10n.t('{0} more identities ({1} requests) are left out: the report keeps the first 10,000.', a.omittedRows, a.omittedRequests));
+  for (const f of a.files) if (f.error) out.push(l10n.t('{0} could not be read completely: {1}', f.name, f.error));
+  return out;
+}
+
+export function actionLabel(action: WorkloadAction): string {
+  switch (action) {
+    case 'patch':
+      return l10n.t('patch');
+    case 'recreate':
+      return l10n.t('recreate');
+    case 'rollout':
+      return l10n.t('roll out');
+    case 'manual':
+      return l10n.t('by hand');
+  }
 }

@@ -108,7 +108,7 @@ export class TokenUseAggregator {
     for (const e of this.pending.values()) this.count(e);
     this.pending.clear();
     this.countedEarly.clear();
-    const rows = [...this.rows.values()].sort((a, b) => b.count - a.count || a.subject.localeCompare(b.subject));
+    const rows = [...this.rows.values()].sort((a, b) => b.count - a.count || a.subject.localeCompare(b.subject) || (a.podName ?? '').localeCompare(b.podName ?? ''));
     return { rows, requests: this.requests, omitted: { rows: this.omittedKeys.size, requests: this.omittedRequests } };
   }
 

@@ -24,7 +24,9 @@
  *     ("authentication.kubernetes.io/credential-id", value "JTI=<jti>"); legacy tokens carry none.
  */
 
-export type TokenUseKind = 'stale' | 'legacy';
+import type { TokenUseKind } from './protocol';
+
+export type { TokenUseKind };
 
 export const STALE_ANNOTATION = 'authentication.k8s.io/stale-token';
 export const LEGACY_ANNOTATION = 'authentication.k8s.io/legacy-token';

@@ -7,7 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import { csvLine, mdText } from '../text/tableText';
 import { trimChar } from '../text/displayText';
-import { adviceFor, kindLabel, RELOADING_CLIENTS_SOURCE } from './advice';
+import { actionLabel, adviceFor, auditSummary, kindLabel, RELOADING_CLIENTS_SOURCE } from './advice';
 import type { AuditReport, AuditRow, ExportFormat, LegacyReport, Report } from './protocol';
 
 const EXT: Record<ExportFormat, string> = { markdown: 'md', csv: 'csv' };
@@ -33,14 +33,6 @@ function auditFields(r: AuditRow): string[] {
   return [kindLabel(r.kind), r.identity, r.namespace, r.serviceAccount, r.pod, credential, requests, r.firstSeen ?? '', r.lastSeen ?? '', list(r.userAgents, r.moreUserAgents), list(r.sourceIps, r.moreSourceIps), adviceFor(r)];
 }
 
-export function auditSummary(a: AuditReport): string[] {
-  const out = [l10n.t('{0} lines in {1} file(s); {2} requests with a stale or legacy token.', a.lines, a.files.length, a.requests)];
-  if (a.malformed) out.push(l10n.t('{0} lines are not audit events (skipped).', a.malformed));
-  if (a.tooLong) out.push(l10n.t('{0} lines are longer than the limit (skipped unread).', a.tooLong));
-  if (a.omittedRows) out.push(l10n.t('{0} more identities ({1} requests) are left out: the report keeps the first 10,000.', a.omittedRows, a.omittedRequests));
-  for (const f of a.files) if (f.error) out.push(l10n.t('{0} could not be read completely: {1}', f.name, f.error));
-  return out;
-}
 
 function auditMarkdown(a: AuditReport): string {
   const out = [`# ${mdText(l10n.t('Stale and legacy token use in {0}', a.source))}`, ''];
@@ -62,18 +54,6 @@ function legacyColumns(): string[] {
   return [l10n.t('Secret'), l10n.t('ServiceAccount'), l10n.t('Last used'), l10n.t('Invalid since'), l10n.t('Workload'), l10n.t('Pods'), l10n.t('Uses'), l10n.t('Migration'), l10n.t('Notes')];
 }
 
-export function actionLabel(action: LegacyReport['workloads'][number]['action']): string {
-  switch (action) {
-    case 'patch':
-      return l10n.t('patch');
-    case 'recreate':
-      return l10n.t('recreate');
-    case 'rollout':
-      return l10n.t('roll out');
-    case 'manual':
-      return l10n.t('by hand');
-  }
-}
 
 /** One line per Secret and workload using it (a Secret nothing uses gets one line of its own). */
 function legacyRows(l: LegacyReport): string[][] {

@@ -12,7 +12,9 @@
  *
  * Every inbound message is checked with exact-key guards before the host acts. Pure: no `vscode`, no DOM.
  */
-import type { TokenUseKind } from './auditEvents';
+
+/** Which annotation a use carries: `authentication.k8s.io/stale-token` or `authentication.k8s.io/legacy-token`. */
+export type TokenUseKind = 'stale' | 'legacy';
 
 export type ExportFormat = 'markdown' | 'csv';
 export const isExportFormat = (v: unknown): v is ExportFormat => v === 'markdown' || v === 'csv';

@@ -27,6 +27,8 @@ export const CommandIds = {
   showPermissions: 'k8sTokens.showPermissions',
   whoCan: 'k8sTokens.whoCan',
   deleteRevocableSecret: 'k8sTokens.deleteRevocableSecret',
+  auditTokenUse: 'k8sTokens.auditTokenUse',
+  findLegacyTokenSecrets: 'k8sTokens.findLegacyTokenSecrets',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

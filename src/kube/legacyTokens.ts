@@ -71,12 +71,14 @@ function controllerOf(o: RawObject): { kind: string; apiVersion: string; name: s
   return c?.kind && c.name ? { kind: c.kind, apiVersion: c.apiVersion ?? '', name: c.name } : undefined;
 }
 
+/** Runs a read; a 403 or a resource the cluster does not serve becomes a note (once per resource that is not served). */
 async function tolerate<T>(notes: LegacyTokenNote[], resource: string, namespace: string | undefined, read: () => Promise<T>): Promise<T | undefined> {
+  if (notes.some((n) => n.kind === 'notServed' && n.resource === resource)) return undefined;
   try {
     return await read();
   } catch (e) {
     if (KubeError.is(e, 'forbidden')) notes.push({ kind: 'forbidden', resource, namespace });
-    else if (KubeError.is(e, 'notFound')) notes.push({ kind: 'notServed', resource, namespace });
+    else if (KubeError.is(e, 'notFound')) notes.push({ kind: 'notServed', resource });
     else throw e;
     return undefined;
   }

@@ -2,7 +2,7 @@
  * Legacy token Secrets across a cluster and their migration, on every backend: the Secret with its
  * last-used label once its token was used, the workloads that use it (a Deployment's template, a
  * CronJob reached through its Job's Pod, a bare Pod, an env `secretKeyRef`; not `imagePullSecrets`),
- * and, where the server speaks strategic merge patch (kube-apiserver; the test server does not), the
+ * and, where the server merges strategic merge patches (kube-apiserver; the test server approximates), the
  * generated patches applied with a server-side dry run: the patched Pod templates mount a projected
  * ServiceAccount token instead of the Secret.
  */
@@ -135,7 +135,8 @@ forEachBackend('Legacy token Secrets and their migration', (env) => {
   });
 
   if (env.backend !== 'testserver') {
-    // The test server speaks JSON merge and JSON patch only (testserver/handlers/patch.ts).
+    // The test server approximates a strategic merge patch as a JSON merge patch (testserver/handlers/
+    // objects.ts), which replaces the volumes list whole: these need the real merge.
     it('the Deployment patch, dry-run on the server: the template mounts a projected token as ServiceAccount ci', async () => {
       const p = plan('Deployment', 'web');
       const res = await k.patchWorkload(env.admin, 'Deployment', env.ns, 'web', p?.patch, { dryRun: true });
