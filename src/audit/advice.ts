@@ -13,7 +13,6 @@ import type { AuditReport, AuditRow, WorkloadAction } from './protocol';
  * "Go version 0.15.7 and later, Python version 12.0.0 and later, Java version 9.0.0 and later,
  * JavaScript version 0.10.3 and later, Ruby master branch, Haskell version 0.3.0.0, C# version 7.0.5 and later".
  */
-export const RELOADING_CLIENTS = 'client-go ≥ 0.15.7, Python ≥ 12.0.0, Java ≥ 9.0.0, JavaScript ≥ 0.10.3, C# ≥ 7.0.5';
 export const RELOADING_CLIENTS_SOURCE = 'https://docs.aws.amazon.com/eks/latest/userguide/service-accounts.html#service-account-tokens';
 
 export function kindLabel(kind: AuditRow['kind']): string {
@@ -22,9 +21,10 @@ export function kindLabel(kind: AuditRow['kind']): string {
 
 export function adviceFor(row: AuditRow): string {
   if (row.kind === 'stale') {
+    // The versions are those of RELOADING_CLIENTS_SOURCE (above), written into the sentence so a
+    // translation can use its own list punctuation.
     return l10n.t(
-      'The client keeps a projected token past its refresh: make it re-read the token file (at least every few minutes). Client libraries that do: {0}. The API server accepts the token only until its extended lifetime ends.',
-      RELOADING_CLIENTS,
+      'The client keeps a projected token past its refresh: make it re-read the token file (at least every few minutes). Client libraries that do: client-go ≥ 0.15.7, Python ≥ 12.0.0, Java ≥ 9.0.0, JavaScript ≥ 0.10.3, C# ≥ 7.0.5. The API server accepts the token only until its extended lifetime ends.',
     );
   }
   if (row.refused > 0) {
