@@ -98,6 +98,8 @@ function layerBlocks() {
     // Pure modules inside layers that may use vscode: plain Node, unit-tested.
     { files: ['src/common/secretFile.ts', 'src/common/restrictedSettings.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('common', { vscode: false }) } },
     { files: ['src/tokens/exportPrompt.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('tokens', { vscode: false }) } },
+    // The token audit's parser, aggregation, migration plan and reports run in plain Node (and the webview).
+    { files: ['src/audit/**/*.ts'], ignores: ['src/audit/panel.ts', 'src/audit/registerAudit.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('audit', { vscode: false }) } },
   );
   return blocks;
 }
