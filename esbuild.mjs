@@ -8,8 +8,8 @@
 //    agents; the oidc auth provider's refresh through client-node), required when first needed.
 //  - dist/yaml.js: the `yaml` package (115 KB), required on first use through src/loader/yaml.ts,
 //    by the extension and by dist/kube.js alike (one copy).
-//  - dist/webview/dashboard.js, permissions.js, mintResult.js: the browser scripts of the expiry
-//    dashboard, the permissions view and the "Minted token" panel.
+//  - dist/webview/dashboard.js, permissions.js, mintResult.js, tokenAudit.js: the browser scripts of the
+//    expiry dashboard, the permissions view, the "Minted token" panel and the token audit view.
 // `node esbuild.mjs --metafile` also writes out/esbuild-meta/<bundle>.json (what each bundle holds).
 import * as esbuild from 'esbuild';
 
@@ -85,6 +85,14 @@ const builds = [
     target: 'es2022',
     entryPoints: ['webview/mintResult.ts'],
     outfile: 'dist/webview/mintResult.js',
+  },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['webview/tokenAudit.ts'],
+    outfile: 'dist/webview/tokenAudit.js',
   },
 ];
 

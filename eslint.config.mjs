@@ -15,6 +15,7 @@ const featureFaces = {
   scaffold: ['registerScaffold'],
   hover: ['registerHover'],
   federation: ['registerFederation'],
+  audit: ['registerAudit'],
 };
 
 /**
@@ -41,6 +42,7 @@ const layers = {
   scaffold: { may: [...library, 'tree', 'tokens', 'permissions'] },
   hover: { may: library },
   federation: { may: [...library, 'tree', 'tokens'] }, // cross-cluster trust: picks contexts and ServiceAccounts like tokens does
+  audit: { may: [...library, 'tree', 'tokens'] }, // token use in audit logs, legacy token Secrets and their migration
   extension: { may: [...library, ...Object.keys(featureFaces)] }, // src/extension.ts, the composition root
 };
 const rootFiles = ['services', 'extension'];
@@ -98,6 +100,8 @@ function layerBlocks() {
     // Pure modules inside layers that may use vscode: plain Node, unit-tested.
     { files: ['src/common/secretFile.ts', 'src/common/restrictedSettings.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('common', { vscode: false }) } },
     { files: ['src/tokens/exportPrompt.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('tokens', { vscode: false }) } },
+    // The token audit's parser, aggregation, migration plan and reports run in plain Node (and the webview).
+    { files: ['src/audit/**/*.ts'], ignores: ['src/audit/panel.ts', 'src/audit/registerAudit.ts'], rules: { '@typescript-eslint/no-restricted-imports': layerRule('audit', { vscode: false }) } },
   );
   return blocks;
 }

@@ -5,6 +5,7 @@
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerAudit, type AuditApi } from './audit/registerAudit';
 import { Config } from './common/config';
 import { ErrorReporter } from './common/errors';
 import { Log } from './common/log';
@@ -27,6 +28,7 @@ export interface ExtensionApi {
   readonly tokenStore: TokenStore;
   readonly expiry: ExpiryApi;
   readonly permissions: PermissionsApi;
+  readonly audit: AuditApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -47,8 +49,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerHover(services);
   registerScaffold(services, permissions.documents, () => tree.refresh());
   registerFederation(services);
+  const audit = registerAudit(services);
 
-  return { services, tree, tokens, tokenStore: tokens.store, expiry, permissions };
+  return { services, tree, tokens, tokenStore: tokens.store, expiry, permissions, audit };
 }
 
 export function deactivate(): void {

@@ -28,6 +28,8 @@ export const CommandIds = {
   whoCan: 'k8sTokens.whoCan',
   deleteRevocableSecret: 'k8sTokens.deleteRevocableSecret',
   setUpCrossClusterTrust: 'k8sTokens.setUpCrossClusterTrust',
+  auditTokenUse: 'k8sTokens.auditTokenUse',
+  findLegacyTokenSecrets: 'k8sTokens.findLegacyTokenSecrets',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -109,6 +109,8 @@ export * from './doctor';
 export * from './permissions';
 export * from './discovery';
 export * from './apply';
+export * from './workloads';
+export * from './legacyTokens';
 export { ClusterCache } from './clusterCache';
 export type { CacheChange, ClusterCacheOptions, Lease, NamespaceContents } from './clusterCache';
 export { Reflector, Backoff, systemClock } from './reflector';

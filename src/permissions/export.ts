@@ -4,18 +4,12 @@
  */
 import * as l10n from '@vscode/l10n';
 import { yaml } from '../loader/yaml';
-import { csvLine } from './csv';
+import { csvLine, mdText } from '../text/tableText';
 import { cellState, type PermissionMatrix } from './matrix';
 import { CELL_SYMBOLS, grantLines, legend, matrixNotices, methodLabel, scopeLabel } from './present';
 import { describeGrant } from './rbac';
 
 export { methodLabel };
-
-/** Escapes Markdown syntax (and the table separator) in text from the cluster. */
-export function mdText(s: string): string {
-  // Only what acts inline: data never starts a line, so block markers (#, -, +) need no escape.
-  return s.replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-}
 
 const groupLabel = (g: string): string => (g === '' ? 'core' : g);
 

@@ -3,8 +3,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { yaml } from '../loader/yaml';
-import { csvLine } from './csv';
-import { mdText } from './export';
+import { csvLine, mdText } from '../text/tableText';
 import { aggregationText, groupMeaning, mastersNote, noteText, pathBinding, pathWhere, pathSubject, ruleText, whoCanNotices, whoCanTitle } from './present';
 import type { WhoCanReport } from './whoCan';
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { mdText, toMarkdown, toYaml } from '../../src/permissions/export';
+import { toMarkdown, toYaml } from '../../src/permissions/export';
+import { mdText } from '../../src/text/tableText';
 import {
   allowedCells,
   cellsFromAccessReviews,

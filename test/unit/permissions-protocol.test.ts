@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isHostMessage, isViewState, Methods, parseWebviewMessage, resultGuards, whoCanInputProblem, type WebviewMessage } from '../../src/permissions/protocol';
-import { csvField, csvLine } from '../../src/permissions/csv';
+import { csvField, csvLine } from '../../src/text/tableText';
 
 const dns = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/);
 const context = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f'));
